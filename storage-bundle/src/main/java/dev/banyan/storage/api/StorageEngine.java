@@ -1,0 +1,41 @@
+package dev.banyan.storage.api;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The storage engine, registered as an OSGi service: opens each group's database under one data
+ * root. Closing the engine (or stopping its bundle) closes every database it opened.
+ */
+@ProviderType
+public interface StorageEngine {
+
+    /** The directory holding one sub-directory per group. */
+    Path dataRoot();
+
+    /**
+     * [S5]-[S11] Opens (creating if needed) the database of {@code group} at
+     * {@code <data root>/<group>}.
+     *
+     * @throws StorageException             for invalid options or names, I/O failures, unparsable dirs
+     * @throws DirectoryInUseException      if the directory is locked elsewhere
+     * @throws IncompatibleVersionException if a segment has an unsupported format version (permanent)
+     * @throws CorruptSegmentException      if a segment holds data without readable metadata (permanent)
+     */
+    Tsdb open(String group, TsdbOptions options);
+
+    /** The open database of {@code group}, if this engine has one. */
+    Optional<Tsdb> get(String group);
+
+    /**
+     * Deletes the whole directory of a group that is not open anywhere. Crash-safe: after a crash
+     * the group is either fully present or fully gone.
+     *
+     * @throws DirectoryInUseException if the group is open (here or in another process)
+     */
+    void drop(String group);
+
+    StorageCounters counters();
+}

@@ -1,0 +1,53 @@
+package dev.banyan.storage.api;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/** The open database of one group: time segments, each holding {@code shardNum} shards. */
+@ProviderType
+public interface Tsdb extends AutoCloseable {
+
+    String group();
+
+    Path directory();
+
+    TsdbOptions options();
+
+    /**
+     * [S15] Applies new options at runtime. Interval num, TTL, shard count and the maintenance
+     * switches may change; the segment interval unit may not (segment dir names depend on it).
+     */
+    void updateOptions(TsdbOptions options);
+
+    /** [S7] All segments in ascending start order. */
+    List<SegmentInfo> segments();
+
+    /** The segments overlapping {@code range}, in ascending start order. */
+    List<SegmentInfo> segments(TimeRange range);
+
+    /**
+     * [S12] The segment holding {@code timestampMillis}, created (crash-atomically) if none does.
+     *
+     * @throws StorageException {@code invalid segment timestamp} for timestamps &lt;= 0,
+     *                          {@code database is closed} after {@link #close()}
+     */
+    SegmentInfo segmentFor(long timestampMillis);
+
+    /**
+     * [S13][S14] Tells the database the newest accepted write time: may create the next segment
+     * ahead of time and delete expired ones. Ticks closer than 10 minutes to the last accepted tick
+     * are ignored.
+     */
+    void tick(long nowMillis);
+
+    /** [S14] Deletes every segment whose end is at or before {@code nowMillis - ttl}, if retention is enabled. */
+    void applyRetention(long nowMillis);
+
+    boolean isClosed();
+
+    /** [S9] Idempotent: releases the lock and deletes the lock file. */
+    @Override
+    void close();
+}

@@ -1,0 +1,13 @@
+/**
+ * The storage engine's public surface: open a group's time-series database ({@link
+ * dev.banyan.storage.api.StorageEngine}, {@link dev.banyan.storage.api.Tsdb}), describe it ({@link
+ * dev.banyan.storage.api.TsdbOptions}), and the errors it reports. Everything else in the bundle is
+ * private.
+ * <p>
+ * Errors: {@link dev.banyan.storage.api.StorageException} for everything; the subtypes that
+ * implement {@code dev.banyan.initerror.Permanent} ({@link
+ * dev.banyan.storage.api.IncompatibleVersionException}, {@link
+ * dev.banyan.storage.api.CorruptSegmentException}) cannot be fixed by retrying.
+ */
+@org.osgi.annotation.versioning.Version("1.0.0")
+package dev.banyan.storage.api;
