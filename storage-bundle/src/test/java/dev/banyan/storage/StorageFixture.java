@@ -1,0 +1,53 @@
+package dev.banyan.storage;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+
+import dev.banyan.storage.api.IntervalRule;
+import dev.banyan.storage.api.TsdbOptions;
+import dev.banyan.storage.internal.segment.StorageVersions;
+import dev.banyan.storage.internal.tsdb.TsdbEngine;
+
+/** Builds engines over temporary directories and plants segments the way older releases left them. */
+final class StorageFixture {
+
+    /** A zone far from UTC proves segment alignment follows local time. */
+    static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
+    static final TsdbOptions DAILY = TsdbOptions.of(IntervalRule.days(1), IntervalRule.days(3), 2);
+    static final TsdbOptions HOURLY = TsdbOptions.of(IntervalRule.hours(1), IntervalRule.hours(6), 1);
+
+    private StorageFixture() {
+    }
+
+    static TsdbEngine engine(Path root) {
+        return new TsdbEngine(root, StorageVersions.bundled(), Clock.system(ZONE));
+    }
+
+    static long local(int year, int month, int day, int hour, int minute, int second) {
+        return LocalDateTime.of(year, month, day, hour, minute, second).atZone(ZONE).toInstant().toEpochMilli();
+    }
+
+    static long plus(long millis, Duration d) {
+        return Instant.ofEpochMilli(millis).plus(d).toEpochMilli();
+    }
+
+    /** A segment dir with the given metadata body (null: no metadata file) and one shard data file. */
+    static Path plantSegment(Path groupDir, String name, String metadataBody, boolean withShardData) throws IOException {
+        Path seg = Files.createDirectories(groupDir.resolve(name));
+        if (metadataBody != null) {
+            Files.writeString(seg.resolve("metadata"), metadataBody, StandardCharsets.UTF_8);
+        }
+        if (withShardData) {
+            Path shard = Files.createDirectories(seg.resolve("shard-0"));
+            Files.write(shard.resolve("part-000001.data"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        }
+        return seg;
+    }
+}

@@ -1,0 +1,117 @@
+package dev.banyan.testsupport;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real child JVM running a main class from the test class path, for tests of exit codes, crashes
+ * and cross-process locks. Its stdout and stderr are merged and collected line by line.
+ */
+public final class ChildJvm implements AutoCloseable {
+
+    private final Process process;
+    private final List<String> output = new CopyOnWriteArrayList<>();
+    private final BlockingQueue<String> pending = new LinkedBlockingQueue<>();
+    private final Thread reader;
+
+    private ChildJvm(Process process) {
+        this.process = process;
+        this.reader = new Thread(this::pump, "child-jvm-output-" + process.pid());
+        this.reader.setDaemon(true);
+        this.reader.start();
+    }
+
+    public static ChildJvm start(Class<?> mainClass, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.javaExecutable());
+        command.add("-Xmx256m");
+        command.add("-XX:TieredStopAtLevel=1");
+        command.add("-cp");
+        command.add(classPath());
+        command.add(mainClass.getName());
+        command.addAll(List.of(args));
+        return new ChildJvm(new ProcessBuilder(command).redirectErrorStream(true).start());
+    }
+
+    /** Surefire runs tests through a manifest-only jar; the real class path is in its own property. */
+    static String classPath() {
+        String surefire = System.getProperty("surefire.test.class.path");
+        return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
+    }
+
+    private void pump() {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                output.add(line);
+                pending.add(line);
+            }
+        } catch (IOException e) {
+            // The child died; whatever it printed is collected.
+        }
+    }
+
+    /** Waits for a line containing {@code text}; fails with everything printed so far after the timeout. */
+    public String awaitLine(String text, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            String line = left > 0 ? pending.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)), TimeUnit.NANOSECONDS) : null;
+            if (line != null && line.contains(text)) {
+                return line;
+            }
+            if (line == null && (left <= 0 || (!process.isAlive() && pending.isEmpty() && !reader.isAlive()))) {
+                throw new AssertionError("child JVM never printed '" + text + "' (alive=" + process.isAlive()
+                        + "); output:\n" + String.join("\n", output));
+            }
+        }
+    }
+
+    /** Waits for the child to exit by itself and returns its exit status. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("child JVM did not exit within " + timeout + "; output:\n" + String.join("\n", output));
+        }
+        reader.join(TimeUnit.SECONDS.toMillis(5));
+        return process.exitValue();
+    }
+
+    /** SIGKILL: no shutdown hook, no finally block, no flush runs in the child. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+        reader.join(TimeUnit.SECONDS.toMillis(5));
+    }
+
+    public List<String> output() {
+        return List.copyOf(output);
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+
+    private static final class Path {
+        static String javaExecutable() {
+            return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+        }
+    }
+}
