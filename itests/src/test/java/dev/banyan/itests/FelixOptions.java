@@ -35,7 +35,7 @@ public final class FelixOptions {
         options.add(mavenBundle("org.apache.felix", "org.apache.felix.scr", version("felix.scr")));
         options.add(mavenBundle("org.apache.felix", "org.apache.felix.configadmin", version("felix.configadmin")));
         options.add(mavenBundle("org.slf4j", "slf4j-api", version("slf4j")));
-        options.add(mavenBundle("org.slf4j", "slf4j-simple", version("slf4j")).noStart());
+        options.add(mavenBundle("org.slf4j", "slf4j-simple", version("slf4j")));
         options.add(mavenBundle("org.yaml", "snakeyaml", version("snakeyaml")));
         for (ReactorBundles.BuiltBundle built : ReactorBundles.all()) {
             // file: URLs of this build's jars, never possibly stale SNAPSHOTs from the local repository.

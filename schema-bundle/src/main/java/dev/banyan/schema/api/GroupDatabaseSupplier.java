@@ -1,0 +1,18 @@
+package dev.banyan.schema.api;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * [R5] SPI: opens the database of a group on this node. Implemented by the bundle that joins
+ * schema and storage, and published as an OSGi service. Without a supplier, groups are
+ * <em>portable</em>: the node only caches their schema.
+ */
+@ConsumerType
+public interface GroupDatabaseSupplier {
+
+    /**
+     * @throws Exception whose chain is permanent (for example an incompatible storage version) if
+     *                   no retry can succeed; any other failure is retried
+     */
+    GroupDatabase open(Group group) throws Exception;
+}

@@ -1,0 +1,56 @@
+package dev.banyan.schema.api;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * [R2] Stores groups and measures, stamps every change with an increasing revision, and tells
+ * registered handlers. The embedded implementation keeps one YAML file under the data root; the
+ * contract (revisions, ordered events, no partial writes) is the one a distributed key-value
+ * backend such as etcd provides as well.
+ */
+@ProviderType
+public interface SchemaRegistry {
+
+    /** The revision of the latest change, 0 for an empty registry. */
+    long revision();
+
+    /** @throws SchemaException if the group exists */
+    Group createGroup(Group group);
+
+    /** @throws SchemaException if the group does not exist */
+    Group updateGroup(Group group);
+
+    /** Deletes a group; its measures must be deleted first. @return whether it existed */
+    boolean deleteGroup(String name);
+
+    Optional<Group> getGroup(String name);
+
+    /** Groups in creation order. */
+    List<Group> listGroups();
+
+    /** @throws SchemaException if the measure exists or its group does not */
+    Measure createMeasure(Measure measure);
+
+    Measure updateMeasure(Measure measure);
+
+    boolean deleteMeasure(String group, String name);
+
+    Optional<Measure> getMeasure(String group, String name);
+
+    /** The measures of {@code group} in creation order. */
+    List<Measure> listMeasures(String group);
+
+    /**
+     * [R3][R4] Runs {@code handler.onInit(kinds)}, retrying transient failures every second until a
+     * deadline, then delivers every later change of those kinds. Changes wait while a handler
+     * initialises, so none is lost between its init and its first event.
+     *
+     * @throws SchemaException {@code OnInit <name>: <cause>} for a permanent failure (still
+     *                         permanent), {@code OnInit <name> exceeded deadline: <cause>} otherwise
+     */
+    HandlerRegistration registerHandler(String name, Set<Kind> kinds, SchemaEventHandler handler);
+}

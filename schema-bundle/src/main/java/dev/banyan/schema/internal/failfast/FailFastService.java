@@ -1,0 +1,50 @@
+package dev.banyan.schema.internal.failfast;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.banyan.initerror.PermanentErrors;
+import dev.banyan.schema.api.FailFast;
+
+/**
+ * [R9] Writes the one FATAL line (to the log and to stderr, where an operator starting the server
+ * looks) and runs the action. Only the first failure acts; later ones are logged as follow-ups.
+ */
+public final class FailFastService implements FailFast {
+
+    /** What to do once the FATAL line is out: exit in a server, record in a test. */
+    @FunctionalInterface
+    public interface Action {
+        void execute(String fatalLine, Throwable cause);
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(FailFastService.class);
+
+    private final Action action;
+    private final AtomicBoolean tripped = new AtomicBoolean();
+
+    public FailFastService(Action action) {
+        this.action = action;
+    }
+
+    @Override
+    public void fail(String context, Throwable cause) {
+        String line = fatalLine(context, cause);
+        if (!tripped.compareAndSet(false, true)) {
+            LOG.error("Also failing (fail-fast already under way): {}", line);
+            return;
+        }
+        LOG.error(line, cause);
+        System.err.println(line);
+        System.err.flush();
+        action.execute(line, cause);
+    }
+
+    static String fatalLine(String context, Throwable cause) {
+        String verdict = PermanentErrors.isPermanent(cause) ? " hit a permanent error, refusing to continue: "
+                : " failed and cannot be retried, refusing to continue: ";
+        return "FATAL " + context + verdict + (cause == null ? "unknown cause" : cause.getMessage());
+    }
+}

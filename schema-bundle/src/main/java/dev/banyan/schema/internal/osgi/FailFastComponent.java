@@ -1,0 +1,47 @@
+package dev.banyan.schema.internal.osgi;
+
+import java.time.Duration;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.launch.Framework;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+import dev.banyan.schema.api.FailFast;
+import dev.banyan.schema.internal.failfast.ExitAction;
+import dev.banyan.schema.internal.failfast.FailFastService;
+
+/** [R9] The server's fail-fast decision: FATAL line, framework stop, non-zero exit. */
+@Component(service = FailFast.class, configurationPid = "dev.banyan.failfast")
+@Designate(ocd = FailFastComponent.Config.class)
+public final class FailFastComponent implements FailFast {
+
+    @ObjectClassDefinition(name = "Banyan fail-fast", description = "What the server does when it meets an error it must not run with.")
+    public @interface Config {
+
+        @AttributeDefinition(name = "Exit status", description = "JVM exit status after a fatal error (non-zero).", min = "1", max = "255")
+        int exitStatus() default 1;
+
+        @AttributeDefinition(name = "Stop timeout (seconds)", description = "How long to wait for the framework to stop "
+                + "(closing databases, releasing locks) before exiting anyway.", min = "1")
+        int stopTimeoutSeconds() default 10;
+    }
+
+    private FailFastService delegate;
+
+    @Activate
+    void activate(BundleContext context, Config config) {
+        Framework framework = (Framework) context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION);
+        delegate = new FailFastService(new ExitAction(framework, Math.max(1, config.exitStatus()),
+                Duration.ofSeconds(Math.max(1, config.stopTimeoutSeconds()))));
+    }
+
+    @Override
+    public void fail(String context, Throwable cause) {
+        delegate.fail(context, cause);
+    }
+}

@@ -1,0 +1,120 @@
+package dev.banyan.schema.internal.osgi;
+
+import java.lang.management.ManagementFactory;
+import java.util.EnumSet;
+
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import javax.management.StandardMBean;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.banyan.schema.api.FailFast;
+import dev.banyan.schema.api.GroupDatabaseSupplier;
+import dev.banyan.schema.api.HandlerRegistration;
+import dev.banyan.schema.api.Kind;
+import dev.banyan.schema.api.SchemaRegistry;
+import dev.banyan.schema.api.SchemaRepository;
+import dev.banyan.schema.internal.repository.Repository;
+import dev.banyan.schema.internal.repository.RepositoryMetricsMBean;
+import dev.banyan.schema.internal.repository.RetryPolicy;
+
+/**
+ * [R6][R9] Boots the repository off the DS thread and publishes {@link SchemaRepository} only once
+ * every group is initialised. A boot that fails goes to {@link FailFast}: the server never serves
+ * with a group missing.
+ */
+@Component(immediate = true, service = {})
+public final class SchemaRepositoryComponent {
+
+    static final String HANDLER_NAME = "schema-repository";
+    static final String MBEAN_NAME = "dev.banyan:type=SchemaRepository";
+    private static final Logger LOG = LoggerFactory.getLogger(SchemaRepositoryComponent.class);
+
+    @Reference
+    private SchemaRegistry registry;
+
+    @Reference
+    private FailFast failFast;
+
+    /** Greedy: when the joining bundle arrives, the repository restarts with real databases. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
+    private GroupDatabaseSupplier supplier;
+
+    private Repository repository;
+    private Thread boot;
+    private volatile HandlerRegistration handlerRegistration;
+    private volatile ServiceRegistration<SchemaRepository> service;
+    private volatile boolean stopping;
+
+    @Activate
+    void activate(BundleContext context) {
+        repository = new Repository(registry, supplier, failFast, RetryPolicy.defaults());
+        registerMBean();
+        boot = new Thread(() -> boot(context), "banyan-schema-boot");
+        boot.setDaemon(true);
+        boot.start();
+    }
+
+    private void boot(BundleContext context) {
+        try {
+            handlerRegistration = registry.registerHandler(HANDLER_NAME, EnumSet.allOf(Kind.class), repository);
+            if (stopping) {
+                return;
+            }
+            service = context.registerService(SchemaRepository.class, repository, null);
+            LOG.info("Schema repository serving {} group(s){}", repository.status().size(),
+                    supplier == null ? " (portable: no database supplier)" : "");
+        } catch (RuntimeException e) {
+            if (!stopping) {
+                failFast.fail("schema repository boot", e);
+            }
+        }
+    }
+
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        stopping = true;
+        boot.join(5_000);
+        if (service != null) {
+            service.unregister();
+            service = null;
+        }
+        if (handlerRegistration != null) {
+            handlerRegistration.close();
+        }
+        unregisterMBean();
+        repository.close();
+    }
+
+    private void registerMBean() {
+        try {
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            ObjectName name = new ObjectName(MBEAN_NAME);
+            if (server.isRegistered(name)) {
+                server.unregisterMBean(name);
+            }
+            server.registerMBean(new StandardMBean(repository, RepositoryMetricsMBean.class), name);
+        } catch (JMException | RuntimeException e) {
+            LOG.warn("Repository counters are not available over JMX: {}", e.toString());
+        }
+    }
+
+    private void unregisterMBean() {
+        try {
+            ManagementFactory.getPlatformMBeanServer().unregisterMBean(new ObjectName(MBEAN_NAME));
+        } catch (JMException | RuntimeException e) {
+            LOG.debug("Repository MBean already gone", e);
+        }
+    }
+}

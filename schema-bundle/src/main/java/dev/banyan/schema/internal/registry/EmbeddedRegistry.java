@@ -1,0 +1,263 @@
+package dev.banyan.schema.internal.registry;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.banyan.schema.api.Group;
+import dev.banyan.schema.api.HandlerRegistration;
+import dev.banyan.schema.api.Kind;
+import dev.banyan.schema.api.Measure;
+import dev.banyan.schema.api.SchemaEvent;
+import dev.banyan.schema.api.SchemaEventHandler;
+import dev.banyan.schema.api.SchemaException;
+import dev.banyan.schema.api.SchemaObject;
+import dev.banyan.schema.api.SchemaRegistry;
+
+/**
+ * [R2][R3] The registry kept in one YAML file under the data root. Changes are serialised: each is
+ * persisted (crash-atomically) before it is visible or announced, then delivered to handlers on the
+ * caller's thread in revision order.
+ */
+public final class EmbeddedRegistry implements SchemaRegistry {
+
+    public static final Duration DEFAULT_ONINIT_TIMEOUT = Duration.ofMinutes(1);
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRegistry.class);
+
+    private final Path file;
+    private final RetryClock clock;
+    private final Duration onInitTimeout;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final List<Registered> handlers = new CopyOnWriteArrayList<>();
+    private final Map<String, Group> groups = new LinkedHashMap<>();
+    private final Map<String, Measure> measures = new LinkedHashMap<>();
+    private long revision;
+
+    public EmbeddedRegistry(Path directory, RetryClock clock, Duration onInitTimeout) {
+        this.file = directory.resolve(RegistryFile.NAME);
+        this.clock = clock;
+        this.onInitTimeout = onInitTimeout;
+        RegistryFile.Contents contents = RegistryFile.read(file);
+        contents.groups().forEach(g -> groups.put(g.name(), g));
+        contents.measures().forEach(m -> measures.put(key(m.group(), m.name()), m));
+        long newest = contents.revision();
+        for (Group g : groups.values()) {
+            newest = Math.max(newest, g.modRevision());
+        }
+        for (Measure m : measures.values()) {
+            newest = Math.max(newest, m.modRevision());
+        }
+        revision = newest;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public long revision() {
+        return locked(() -> revision);
+    }
+
+    @Override
+    public Group createGroup(Group group) {
+        return locked(() -> {
+            if (groups.containsKey(group.name())) {
+                throw new SchemaException("group " + group.name() + " already exists");
+            }
+            Group stored = group.withRevisions(revision + 1, revision + 1);
+            commit(() -> groups.put(stored.name(), stored), () -> groups.remove(stored.name()));
+            announce(SchemaEvent.Type.ADD, stored);
+            return stored;
+        });
+    }
+
+    @Override
+    public Group updateGroup(Group group) {
+        return locked(() -> {
+            Group current = groups.get(group.name());
+            if (current == null) {
+                throw new SchemaException("group " + group.name() + " does not exist");
+            }
+            Group stored = group.withRevisions(current.createRevision(), revision + 1);
+            commit(() -> groups.put(stored.name(), stored), () -> groups.put(current.name(), current));
+            announce(SchemaEvent.Type.UPDATE, stored);
+            return stored;
+        });
+    }
+
+    @Override
+    public boolean deleteGroup(String name) {
+        return locked(() -> {
+            Group current = groups.get(name);
+            if (current == null) {
+                return false;
+            }
+            List<String> owned = measures.values().stream().filter(m -> m.group().equals(name)).map(Measure::name).toList();
+            if (!owned.isEmpty()) {
+                throw new SchemaException("group " + name + " still has measures " + owned + ": delete them first");
+            }
+            commit(() -> groups.remove(name), () -> groups.put(name, current));
+            announce(SchemaEvent.Type.DELETE, current);
+            return true;
+        });
+    }
+
+    @Override
+    public Optional<Group> getGroup(String name) {
+        return locked(() -> Optional.ofNullable(groups.get(name)));
+    }
+
+    @Override
+    public List<Group> listGroups() {
+        return locked(() -> List.copyOf(groups.values()));
+    }
+
+    @Override
+    public Measure createMeasure(Measure measure) {
+        return locked(() -> {
+            if (!groups.containsKey(measure.group())) {
+                throw new SchemaException(measure.describe() + ": group " + measure.group() + " does not exist");
+            }
+            String key = key(measure.group(), measure.name());
+            if (measures.containsKey(key)) {
+                throw new SchemaException(measure.describe() + " already exists");
+            }
+            Measure stored = measure.withRevisions(revision + 1, revision + 1);
+            commit(() -> measures.put(key, stored), () -> measures.remove(key));
+            announce(SchemaEvent.Type.ADD, stored);
+            return stored;
+        });
+    }
+
+    @Override
+    public Measure updateMeasure(Measure measure) {
+        return locked(() -> {
+            String key = key(measure.group(), measure.name());
+            Measure current = measures.get(key);
+            if (current == null) {
+                throw new SchemaException(measure.describe() + " does not exist");
+            }
+            Measure stored = measure.withRevisions(current.createRevision(), revision + 1);
+            commit(() -> measures.put(key, stored), () -> measures.put(key, current));
+            announce(SchemaEvent.Type.UPDATE, stored);
+            return stored;
+        });
+    }
+
+    @Override
+    public boolean deleteMeasure(String group, String name) {
+        return locked(() -> {
+            String key = key(group, name);
+            Measure current = measures.get(key);
+            if (current == null) {
+                return false;
+            }
+            commit(() -> measures.remove(key), () -> measures.put(key, current));
+            announce(SchemaEvent.Type.DELETE, current);
+            return true;
+        });
+    }
+
+    @Override
+    public Optional<Measure> getMeasure(String group, String name) {
+        return locked(() -> Optional.ofNullable(measures.get(key(group, name))));
+    }
+
+    @Override
+    public List<Measure> listMeasures(String group) {
+        return locked(() -> measures.values().stream().filter(m -> m.group().equals(group)).toList());
+    }
+
+    @Override
+    public HandlerRegistration registerHandler(String name, Set<Kind> kinds, SchemaEventHandler handler) {
+        Set<Kind> subscribed = kinds.isEmpty() ? EnumSet.noneOf(Kind.class) : EnumSet.copyOf(kinds);
+        return locked(() -> {
+            if (handlers.stream().anyMatch(h -> h.name.equals(name))) {
+                throw new SchemaException("a handler named " + name + " is already registered");
+            }
+            // Holding the lock through init means no change can slip between init and the first event.
+            OnInitRetry.run(name, subscribed, handler, clock, onInitTimeout);
+            Registered registered = new Registered(name, subscribed, handler);
+            handlers.add(registered);
+            LOG.info("Schema handler {} registered for {}", name, subscribed);
+            return registered;
+        });
+    }
+
+    /** Applies a change in memory, persists it, and undoes it in memory if persisting fails. */
+    private void commit(Runnable apply, Runnable undo) {
+        apply.run();
+        try {
+            RegistryFile.write(file, new RegistryFile.Contents(revision + 1, List.copyOf(groups.values()),
+                    List.copyOf(measures.values())));
+        } catch (IOException | RuntimeException e) {
+            undo.run();
+            throw new SchemaException("cannot write the schema registry " + file + ": " + e.getMessage(), e);
+        }
+        revision++;
+    }
+
+    private void announce(SchemaEvent.Type type, SchemaObject object) {
+        SchemaEvent event = new SchemaEvent(type, object, revision);
+        for (Registered handler : new ArrayList<>(handlers)) {
+            if (!handler.kinds.contains(object.kind())) {
+                continue;
+            }
+            try {
+                handler.handler.onEvent(event);
+            } catch (Exception e) {
+                // The change is stored; recovering from a handler's failure is that handler's business.
+                LOG.error("Schema handler {} failed on {} {}: {}", handler.name, type, object.describe(), e.toString(), e);
+            }
+        }
+    }
+
+    private <T> T locked(Supplier<T> action) {
+        lock.lock();
+        try {
+            return action.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static String key(String group, String name) {
+        return group + "/" + name;
+    }
+
+    private final class Registered implements HandlerRegistration {
+        private final String name;
+        private final Set<Kind> kinds;
+        private final SchemaEventHandler handler;
+
+        Registered(String name, Set<Kind> kinds, SchemaEventHandler handler) {
+            this.name = name;
+            this.kinds = kinds;
+            this.handler = handler;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public void close() {
+            handlers.remove(this);
+        }
+    }
+}
