@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * [R9] The server's fail-fast action: stop the OSGi framework (bounded) so every component closes
- * its databases and releases its locks, then end the JVM with a non-zero status. A shutdown hook
+ * its databases and releases its locks, then end the JVM with a non-zero status. The thread that
+ * reported the failure never returns. A shutdown hook
  * keeps the status non-zero even if the launcher calls {@code System.exit(0)} once the framework
  * has stopped.
  */
@@ -35,6 +36,15 @@ public final class ExitAction implements FailFastService.Action {
         Thread exit = new Thread(this::stopAndExit, "banyan-fail-fast");
         exit.setDaemon(false);
         exit.start();
+        // The failing path must not carry on as if it had succeeded: hold it until the process ends.
+        // This cannot stall shutdown: the stop above is bounded and System.exit ends every thread.
+        while (true) {
+            try {
+                exit.join();
+            } catch (InterruptedException e) {
+                // Keep holding; only the exit ends this thread.
+            }
+        }
     }
 
     private void stopAndExit() {

@@ -1,0 +1,139 @@
+package dev.banyan.schema.internal.registry;
+
+import static dev.banyan.schema.SchemaFixture.cpu;
+import static dev.banyan.schema.SchemaFixture.group;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import dev.banyan.schema.api.Group;
+import dev.banyan.schema.api.IntervalRule;
+import dev.banyan.schema.api.InvalidSchemaException;
+import dev.banyan.schema.api.Kind;
+import dev.banyan.schema.api.Measure;
+import dev.banyan.schema.api.ResourceOpts;
+import dev.banyan.schema.api.SchemaException;
+
+/** [R2] Persistence, revisions and notifications of the embedded registry. */
+public class EmbeddedRegistryTest {
+
+    @Rule
+    public TemporaryFolder tmp = new TemporaryFolder();
+
+    private EmbeddedRegistry open() {
+        return new EmbeddedRegistry(tmp.getRoot().toPath().resolve(".registry"), new FakeClock(),
+                EmbeddedRegistry.DEFAULT_ONINIT_TIMEOUT);
+    }
+
+    @Test
+    public void r2_revisionsIncreaseAndSurviveRestart() {
+        EmbeddedRegistry registry = open();
+        Group g1 = registry.createGroup(group("g1"));
+        Measure m = registry.createMeasure(cpu("g1"));
+        Group g1v2 = registry.updateGroup(new Group("g1", g1.catalog(),
+                new ResourceOpts(4, IntervalRule.days(1), IntervalRule.days(30)), 0, 0));
+        assertEquals(1, g1.createRevision());
+        assertEquals(2, m.createRevision());
+        assertEquals(1, g1v2.createRevision());
+        assertEquals(3, g1v2.modRevision());
+        assertTrue(registry.deleteMeasure("g1", "cpu"));
+        assertEquals(4, registry.revision());
+
+        EmbeddedRegistry reopened = open();
+        assertEquals(4, reopened.revision());
+        assertEquals(List.of(g1v2), reopened.listGroups());
+        assertTrue(reopened.getMeasure("g1", "cpu").isEmpty());
+        assertEquals("revisions keep increasing after restart", 5, reopened.createGroup(group("g2")).createRevision());
+    }
+
+    @Test
+    public void r2_measuresSurviveRestartExactly() {
+        EmbeddedRegistry registry = open();
+        registry.createGroup(group("g1"));
+        Measure created = registry.createMeasure(cpu("g1"));
+        assertEquals(created, open().getMeasure("g1", "cpu").orElseThrow());
+    }
+
+    @Test
+    public void r2_handlersHearAddUpdateDeleteInOrder() {
+        EmbeddedRegistry registry = open();
+        List<String> heard = new ArrayList<>();
+        registry.registerHandler("recorder", EnumSet.allOf(Kind.class),
+                event -> heard.add(event.type() + " " + event.object().describe() + " @" + event.revision()));
+        registry.createGroup(group("g1"));
+        registry.createMeasure(cpu("g1"));
+        registry.updateMeasure(cpu("g1"));
+        registry.deleteMeasure("g1", "cpu");
+        registry.deleteGroup("g1");
+        assertEquals(List.of("ADD group g1 @1", "ADD measure g1/cpu @2", "UPDATE measure g1/cpu @3",
+                "DELETE measure g1/cpu @4", "DELETE group g1 @5"), heard);
+    }
+
+    @Test
+    public void r2_conflictsAreRefusedAndNothingIsSilentlyDeleted() {
+        EmbeddedRegistry registry = open();
+        registry.createGroup(group("g1"));
+        registry.createMeasure(cpu("g1"));
+        expect(() -> registry.createGroup(group("g1")), "group g1 already exists");
+        expect(() -> registry.createMeasure(cpu("nogroup")), "measure nogroup/cpu: group nogroup does not exist");
+        expect(() -> registry.deleteGroup("g1"), "group g1 still has measures [cpu]: delete them first");
+        expect(() -> registry.updateGroup(group("g9")), "group g9 does not exist");
+        assertEquals(2, registry.revision());
+    }
+
+    @Test
+    public void r1_invalidNameIsRejectedAndCreatesNothingOnDisk() throws Exception {
+        EmbeddedRegistry registry = open();
+        try {
+            registry.createGroup(group("../x"));
+            fail("invalid name");
+        } catch (InvalidSchemaException e) {
+            assertTrue(e.getMessage(), e.getMessage().startsWith("group '../x': field 'name'"));
+        }
+        assertFalse(Files.exists(registry.file()));
+        try (var all = Files.walk(tmp.getRoot().toPath())) {
+            assertEquals("only the temp root itself", 1, all.count());
+        }
+        assertFalse(Files.exists(tmp.getRoot().toPath().getParent().resolve("x")));
+    }
+
+    @Test
+    public void r2_fileIsHumanReadableYamlAndABrokenFileIsNamed() throws Exception {
+        EmbeddedRegistry registry = open();
+        registry.createGroup(group("g1"));
+        String yaml = Files.readString(registry.file());
+        assertTrue(yaml, yaml.contains("revision: 1"));
+        assertTrue(yaml, yaml.contains("name: g1"));
+        assertTrue(yaml, yaml.contains("unit: DAY"));
+        Path file = registry.file();
+        Files.writeString(file, yaml.replace("shardNum: 2", "shardNum: 0"));
+        try {
+            open();
+            fail("broken file");
+        } catch (SchemaException e) {
+            assertTrue(e.getMessage(), e.getMessage().startsWith("invalid schema registry " + file));
+            assertTrue(e.getMessage(), e.getMessage().contains("group g1: field 'shardNum': must be positive, got 0"));
+        }
+    }
+
+    private static void expect(Runnable action, String message) {
+        try {
+            action.run();
+            fail("expected: " + message);
+        } catch (SchemaException e) {
+            assertEquals(message, e.getMessage());
+        }
+    }
+
+}
