@@ -9,6 +9,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.util.List;
+
+import dev.banyan.storage.api.FieldDef;
+import dev.banyan.storage.api.SeriesRef;
+import dev.banyan.storage.internal.part.PartWriter;
+import dev.banyan.storage.internal.shard.SeriesDef;
 
 import dev.banyan.storage.api.IntervalRule;
 import dev.banyan.storage.api.TsdbOptions;
@@ -46,7 +52,11 @@ final class StorageFixture {
         }
         if (withShardData) {
             Path shard = Files.createDirectories(seg.resolve("shard-0"));
-            Files.write(shard.resolve("part-000001.data"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+            SeriesDef def = new SeriesDef(SeriesRef.of("cpu", "host", "h1"), List.of(FieldDef.ofDouble("value")));
+            long ts = local(2024, 1, 1, 0, 0, 0);
+            long[] timestamps = {ts, ts + 10_000, ts + 20_000};
+            long[] values = {Double.doubleToRawLongBits(1.5), Double.doubleToRawLongBits(2.5), Double.doubleToRawLongBits(3.5)};
+            PartWriter.write(shard.resolve("part-0000000000000001.bin"), List.of(new PartWriter.SeriesData(def, timestamps, values, 3)));
         }
         return seg;
     }

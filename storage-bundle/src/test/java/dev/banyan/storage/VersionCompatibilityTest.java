@@ -47,7 +47,7 @@ public class VersionCompatibilityTest {
                     .find(new ExecutionException(new RuntimeException(e)), IncompatibleVersionException.class).isPresent());
         }
         assertFalse("[S8] lock file removed", Files.exists(root.resolve("g1/lock")));
-        assertTrue("[S10] the segment is left alone", Files.exists(seg.resolve("shard-0/part-000001.data")));
+        assertTrue("[S10] the segment is left alone", Files.exists(seg.resolve("shard-0/part-0000000000000001.bin")));
 
         // The operator removes the offending segment; the same dir opens in the same JVM.
         org.junit.Assert.assertTrue(seg.toFile().isDirectory());

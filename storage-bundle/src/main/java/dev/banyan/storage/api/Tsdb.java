@@ -45,9 +45,24 @@ public interface Tsdb extends AutoCloseable {
     /** [S14] Deletes every segment whose end is at or before {@code nowMillis - ttl}, if retention is enabled. */
     void applyRetention(long nowMillis);
 
+    /**
+     * [S16][S18] Writes every point of the batch or none: each point goes to the segment of its time
+     * (created if needed) and the shard of its series. Returns once the batch is as durable as
+     * {@link TsdbOptions#durability()} says, and feeds the newest timestamp to {@link #tick(long)}.
+     *
+     * @throws StorageException naming the point for a timestamp &lt;= 0, or {@code database is closed}
+     */
+    void write(WriteBatch batch);
+
+    /** [S17] Reads a measure; see {@link Query}. */
+    QueryResult query(Query query);
+
+    /** Writes every memtable to parts now, so the write-ahead logs can be dropped. */
+    void flush();
+
     boolean isClosed();
 
-    /** [S9] Idempotent: releases the lock and deletes the lock file. */
+    /** [S9] Idempotent: flushes memtables to parts, releases the lock and deletes the lock file. */
     @Override
     void close();
 }

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -23,6 +25,7 @@ import dev.banyan.storage.api.TsdbOptions;
 import dev.banyan.storage.internal.fs.DirectoryLock;
 import dev.banyan.storage.internal.fs.DurableFiles;
 import dev.banyan.storage.internal.segment.StorageVersions;
+import dev.banyan.storage.internal.shard.Shard;
 
 /** The engine: one data root, the databases opened under it, and their shared counters. */
 public final class TsdbEngine implements StorageEngine, AutoCloseable {
@@ -38,10 +41,27 @@ public final class TsdbEngine implements StorageEngine, AutoCloseable {
     private final StorageMetrics metrics = new StorageMetrics();
     private final Map<String, TsdbImpl> open = new ConcurrentHashMap<>();
 
+    /** Memtable points per shard before it is flushed to a part. */
+    public static final long DEFAULT_FLUSH_THRESHOLD = 1_000_000;
+
+    private final ExecutorService background;
+    private final Shard.Settings shardSettings;
+
     public TsdbEngine(Path dataRoot, StorageVersions versions, Clock clock) {
+        this(dataRoot, versions, clock, DEFAULT_FLUSH_THRESHOLD);
+    }
+
+    public TsdbEngine(Path dataRoot, StorageVersions versions, Clock clock, long flushThresholdPoints) {
         this.dataRoot = dataRoot.toAbsolutePath().normalize();
         this.versions = versions;
         this.clock = clock;
+        // One thread flushes and merges for every shard: ingest keeps the other core.
+        this.background = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "banyan-flush");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.shardSettings = new Shard.Settings(flushThresholdPoints, background);
         finishInterruptedDrops();
     }
 
@@ -61,7 +81,7 @@ public final class TsdbEngine implements StorageEngine, AutoCloseable {
                 closed -> {
                     open.remove(closed.group(), closed);
                     metrics.openDatabases.decrementAndGet();
-                });
+                }, shardSettings);
         open.put(group, db);
         metrics.openDatabases.incrementAndGet();
         LOG.info("Opened group {} at {} with {} segment(s)", group, db.directory(), db.segments().size());
@@ -123,6 +143,7 @@ public final class TsdbEngine implements StorageEngine, AutoCloseable {
                 failures.add(e);
             }
         }
+        background.shutdown();
         if (!failures.isEmpty()) {
             StorageException error = new StorageException("cannot close every database under " + dataRoot);
             failures.forEach(error::addSuppressed);

@@ -9,6 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -16,6 +19,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.banyan.storage.api.CorruptSegmentException;
+import dev.banyan.storage.api.FieldDef;
+import dev.banyan.storage.api.Query;
+import dev.banyan.storage.api.QueryResult;
+import dev.banyan.storage.api.WriteBatch;
+import dev.banyan.storage.internal.query.QueryExecutor;
+import dev.banyan.storage.internal.shard.SeriesDef;
+import dev.banyan.storage.internal.shard.Shard;
 import dev.banyan.storage.api.SegmentInfo;
 import dev.banyan.storage.api.StorageException;
 import dev.banyan.storage.api.TimeRange;
@@ -46,14 +56,27 @@ final class TsdbImpl implements Tsdb {
     private final StorageMetrics metrics;
     private final DirectoryLock lock;
     private final Consumer<TsdbImpl> onClose;
-    private final TreeMap<Long, SegmentInfo> segments = new TreeMap<>();
+    private final TreeMap<Long, SegmentState> segments = new TreeMap<>();
+    private final Shard.Settings shardSettings;
+    /** The fields each measure was first written with; a batch with other fields is refused whole. */
+    private final Map<String, List<FieldDef>> measureFields = new ConcurrentHashMap<>();
     private volatile TsdbOptions options;
     private SegmentGrid grid;
     private long lastTickMillis = Long.MIN_VALUE;
     private boolean closed;
 
+    /** A segment and its open shards. */
+    private static final class SegmentState {
+        final SegmentInfo info;
+        final Map<Integer, Shard> shards = new HashMap<>();
+
+        SegmentState(SegmentInfo info) {
+            this.info = info;
+        }
+    }
+
     private TsdbImpl(String group, Path dir, TsdbOptions options, ZoneId zone, StorageVersions versions,
-            StorageMetrics metrics, DirectoryLock lock, Consumer<TsdbImpl> onClose) {
+            StorageMetrics metrics, DirectoryLock lock, Consumer<TsdbImpl> onClose, Shard.Settings shardSettings) {
         this.group = group;
         this.dir = dir;
         this.options = options;
@@ -63,11 +86,12 @@ final class TsdbImpl implements Tsdb {
         this.lock = lock;
         this.onClose = onClose;
         this.grid = new SegmentGrid(options.segmentInterval(), zone);
+        this.shardSettings = shardSettings;
     }
 
     /** [S5]-[S8] Validates, locks, loads; on any failure after locking, unlocks before rethrowing. */
     static TsdbImpl open(String group, Path dir, TsdbOptions options, ZoneId zone, StorageVersions versions,
-            StorageMetrics metrics, Consumer<TsdbImpl> onClose) {
+            StorageMetrics metrics, Consumer<TsdbImpl> onClose, Shard.Settings shardSettings) {
         options.validate();
         try {
             DurableFiles.createDirectories(dir);
@@ -76,8 +100,13 @@ final class TsdbImpl implements Tsdb {
         }
         DirectoryLock lock = DirectoryLock.acquire(dir);
         try {
-            TsdbImpl db = new TsdbImpl(group, dir, options, zone, versions, metrics, lock, onClose);
-            db.load();
+            TsdbImpl db = new TsdbImpl(group, dir, options, zone, versions, metrics, lock, onClose, shardSettings);
+            try {
+                db.load();
+            } catch (RuntimeException | Error e) {
+                db.abandonShards();
+                throw e;
+            }
             return db;
         } catch (RuntimeException | Error e) {
             lock.release();
@@ -117,10 +146,43 @@ final class TsdbImpl implements Tsdb {
                 continue;
             }
             versions.check(metadata.version(), segmentDir);
-            checkContents(segmentDir);
+            List<Integer> shardNumbers = checkContents(segmentDir);
             long end = metadata.endMillis() != null ? metadata.endMillis()
                     : i + 1 < starts.size() ? starts.get(i + 1) : grid.nominalEnd(start);
-            segments.put(start, new SegmentInfo(start, end, metadata.version(), segmentDir));
+            SegmentState state = new SegmentState(new SegmentInfo(start, end, metadata.version(), segmentDir));
+            segments.put(start, state);
+            for (int number : shardNumbers) {
+                state.shards.put(number, openShard(segmentDir, number));
+            }
+        }
+        for (SegmentState state : segments.values()) {
+            for (Shard shard : state.shards.values()) {
+                for (SeriesDef def : shard.allSeries()) {
+                    measureFields.putIfAbsent(def.ref().measure(), def.fields());
+                }
+            }
+        }
+    }
+
+    private Shard openShard(Path segmentDir, int number) {
+        Path shardDir = segmentDir.resolve(SHARD_PREFIX + number);
+        try {
+            return Shard.open(shardDir, shardSettings);
+        } catch (IOException e) {
+            throw new StorageException("cannot open shard " + shardDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** After a failed open: release the shards opened so far without writing anything. */
+    private void abandonShards() {
+        for (SegmentState state : segments.values()) {
+            for (Shard shard : state.shards.values()) {
+                try {
+                    shard.abandon();
+                } catch (IOException | RuntimeException e) {
+                    LOG.debug("Cannot abandon {}", shard.directory(), e);
+                }
+            }
         }
     }
 
@@ -147,16 +209,21 @@ final class TsdbImpl implements Tsdb {
     }
 
     /** [S10] Only the metadata file and shard dirs belong in a segment; anything else is refused, never deleted. */
-    private static void checkContents(Path segmentDir) {
+    private static List<Integer> checkContents(Path segmentDir) {
+        List<Integer> shards = new ArrayList<>();
         try (Stream<Path> contents = Files.list(segmentDir)) {
-            for (Path entry : contents.toList()) {
+            for (Path entry : contents.sorted().toList()) {
                 String name = entry.getFileName().toString();
-                boolean known = name.equals(SegmentMetadata.FILE_NAME)
-                        || (Files.isDirectory(entry) && name.matches(SHARD_PREFIX + "\\d+"));
-                if (!known) {
-                    throw new CorruptSegmentException(entry, "unknown file in segment");
+                if (name.equals(SegmentMetadata.FILE_NAME)) {
+                    continue;
                 }
+                if (Files.isDirectory(entry) && name.matches(SHARD_PREFIX + "\\d{1,9}")) {
+                    shards.add(Integer.parseInt(name.substring(SHARD_PREFIX.length())));
+                    continue;
+                }
+                throw new CorruptSegmentException(entry, "unknown file in segment");
             }
+            return shards;
         } catch (IOException e) {
             throw new StorageException("cannot list " + segmentDir + ": " + e.getMessage(), e);
         }
@@ -201,37 +268,42 @@ final class TsdbImpl implements Tsdb {
 
     @Override
     public synchronized List<SegmentInfo> segments() {
-        return List.copyOf(segments.values());
+        return segments.values().stream().map(state -> state.info).toList();
     }
 
     @Override
     public synchronized List<SegmentInfo> segments(TimeRange range) {
-        return segments.values().stream().filter(s -> range.overlaps(s.startMillis(), s.endMillis())).toList();
+        return segments.values().stream().map(state -> state.info)
+                .filter(s -> range.overlaps(s.startMillis(), s.endMillis())).toList();
     }
 
     @Override
     public synchronized SegmentInfo segmentFor(long timestampMillis) {
+        return stateFor(timestampMillis).info;
+    }
+
+    private SegmentState stateFor(long timestampMillis) {
         ensureOpen();
         if (timestampMillis <= 0) {
             throw new StorageException("invalid segment timestamp: " + timestampMillis);
         }
-        Map.Entry<Long, SegmentInfo> floor = segments.floorEntry(timestampMillis);
-        if (floor != null && timestampMillis < floor.getValue().endMillis()) {
+        Map.Entry<Long, SegmentState> floor = segments.floorEntry(timestampMillis);
+        if (floor != null && timestampMillis < floor.getValue().info.endMillis()) {
             return floor.getValue();
         }
         long start = grid.alignedStart(timestampMillis);
         long end = grid.nominalEnd(start);
-        if (floor != null && floor.getValue().endMillis() > start) {
-            start = floor.getValue().endMillis();
+        if (floor != null && floor.getValue().info.endMillis() > start) {
+            start = floor.getValue().info.endMillis();
         }
-        Map.Entry<Long, SegmentInfo> next = segments.higherEntry(timestampMillis);
+        Map.Entry<Long, SegmentState> next = segments.higherEntry(timestampMillis);
         if (next != null) {
             end = Math.min(end, next.getKey());
         }
         return create(start, end);
     }
 
-    private SegmentInfo create(long start, long end) {
+    private SegmentState create(long start, long end) {
         String name = grid.dirName(start);
         Path target = dir.resolve(name);
         Path staging = dir.resolve(CREATING_PREFIX + name);
@@ -247,10 +319,112 @@ final class TsdbImpl implements Tsdb {
         } catch (IOException e) {
             throw new StorageException("cannot create segment " + target + ": " + e.getMessage(), e);
         }
-        SegmentInfo info = new SegmentInfo(start, end, StorageVersions.CURRENT, target);
-        segments.put(start, info);
+        SegmentState state = new SegmentState(new SegmentInfo(start, end, StorageVersions.CURRENT, target));
+        segments.put(start, state);
         LOG.debug("Created segment {} [{}, {})", target, start, end);
-        return info;
+        return state;
+    }
+
+    /** The shard of a series in a segment, opened (and its dir created) on first use. */
+    private synchronized Shard shardFor(SegmentState state, long seriesId) {
+        ensureOpen();
+        int number = (int) Math.floorMod(seriesId, (long) options.shardNum());
+        Shard shard = state.shards.get(number);
+        if (shard == null) {
+            shard = openShard(state.info.directory(), number);
+            state.shards.put(number, shard);
+        }
+        return shard;
+    }
+
+    @Override
+    public void write(WriteBatch batch) {
+        int n = batch.size();
+        if (n == 0) {
+            return;
+        }
+        // Refuse the whole batch before anything is written: all or nothing.
+        List<FieldDef> known = measureFields.putIfAbsent(batch.measure(), batch.fields());
+        if (known != null && !known.equals(batch.fields())) {
+            throw new StorageException("group " + group + ": measure " + batch.measure() + " was written with fields "
+                    + known + ", this batch has " + batch.fields());
+        }
+        long newest = Long.MIN_VALUE;
+        for (int i = 0; i < n; i++) {
+            long t = batch.timestamp(i);
+            if (t <= 0) {
+                throw new StorageException("invalid segment timestamp: " + t + " (point " + i + " of the batch, series "
+                        + batch.series(i) + "); nothing of the batch was written");
+            }
+            newest = Math.max(newest, t);
+        }
+        // Route every point to its segment and shard, then append each shard's points at once.
+        Map<Shard, int[]> routed = new LinkedHashMap<>();
+        Map<Shard, Integer> counts = new HashMap<>();
+        SegmentState current = null;
+        synchronized (this) {
+            for (int i = 0; i < n; i++) {
+                long t = batch.timestamp(i);
+                if (current == null || t < current.info.startMillis() || t >= current.info.endMillis()) {
+                    current = stateFor(t);
+                }
+                Shard shard = shardFor(current, batch.series(i).id());
+                int[] points = routed.computeIfAbsent(shard, k -> new int[n]);
+                int c = counts.getOrDefault(shard, 0);
+                points[c] = i;
+                counts.put(shard, c + 1);
+            }
+        }
+        List<Shard.SyncToken> tokens = new ArrayList<>(routed.size());
+        try {
+            for (Map.Entry<Shard, int[]> target : routed.entrySet()) {
+                tokens.add(target.getKey().append(batch, target.getValue(), counts.get(target.getKey())));
+            }
+            for (Shard.SyncToken token : tokens) {
+                Shard.sync(token, options.durability());
+            }
+        } catch (IOException e) {
+            throw new StorageException("group " + group + ": write failed: " + e.getMessage(), e);
+        }
+        tick(newest);
+    }
+
+    @Override
+    public QueryResult query(Query query) {
+        List<SegmentState> touched;
+        synchronized (this) {
+            ensureOpen();
+            touched = segments.values().stream()
+                    .filter(s -> query.range().overlaps(s.info.startMillis(), s.info.endMillis())).toList();
+        }
+        QueryExecutor executor = new QueryExecutor(query);
+        for (SegmentState state : touched) {
+            List<Shard> shards;
+            synchronized (this) {
+                shards = new ArrayList<>(state.shards.values());
+            }
+            for (Shard shard : shards) {
+                executor.accept(shard.snapshot(executor::matches, query.range().startMillis(), query.range().endMillis()));
+            }
+        }
+        return executor.result();
+    }
+
+    @Override
+    public void flush() {
+        for (Shard shard : openShards()) {
+            try {
+                shard.flushNow();
+            } catch (IOException e) {
+                throw new StorageException("group " + group + ": flush of " + shard.directory() + " failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private synchronized List<Shard> openShards() {
+        List<Shard> all = new ArrayList<>();
+        segments.values().forEach(state -> all.addAll(state.shards.values()));
+        return all;
     }
 
     @Override
@@ -270,18 +444,18 @@ final class TsdbImpl implements Tsdb {
 
     /** [S13] Creates the next segment once the newest write falls in the last hour of the newest segment. */
     private void rotate(long nowMillis) {
-        Map.Entry<Long, SegmentInfo> newest = segments.lastEntry();
+        Map.Entry<Long, SegmentState> newest = segments.lastEntry();
         if (newest == null) {
             return;
         }
-        SegmentInfo last = newest.getValue();
+        SegmentInfo last = newest.getValue().info;
         if (nowMillis < last.startMillis() || nowMillis >= last.endMillis()
                 || last.endMillis() - nowMillis >= ROTATION_LEAD.toMillis()) {
             return;
         }
         metrics.rotationsStarted.incrementAndGet();
         try {
-            segmentFor(last.endMillis());
+            stateFor(last.endMillis());
             metrics.rotationsFinished.incrementAndGet();
         } catch (RuntimeException e) {
             metrics.rotationErrors.incrementAndGet();
@@ -297,13 +471,16 @@ final class TsdbImpl implements Tsdb {
         metrics.retentionsStarted.incrementAndGet();
         long deadline = nowMillis - options.ttl().duration().toMillis();
         try {
-            while (!segments.isEmpty() && segments.firstEntry().getValue().endMillis() <= deadline) {
-                SegmentInfo expired = segments.firstEntry().getValue();
-                Path hidden = dir.resolve(DELETING_PREFIX + expired.directory().getFileName());
-                DurableFiles.moveAtomically(expired.directory(), hidden);
-                segments.remove(expired.startMillis());
+            while (!segments.isEmpty() && segments.firstEntry().getValue().info.endMillis() <= deadline) {
+                SegmentState expired = segments.firstEntry().getValue();
+                for (Shard shard : expired.shards.values()) {
+                    shard.abandon();
+                }
+                Path hidden = dir.resolve(DELETING_PREFIX + expired.info.directory().getFileName());
+                DurableFiles.moveAtomically(expired.info.directory(), hidden);
+                segments.remove(expired.info.startMillis());
                 DurableFiles.deleteTree(hidden);
-                LOG.info("Group {}: deleted expired segment {}", group, expired.directory());
+                LOG.info("Group {}: deleted expired segment {}", group, expired.info.directory());
             }
             metrics.retentionsFinished.incrementAndGet();
         } catch (IOException | RuntimeException e) {
@@ -317,16 +494,36 @@ final class TsdbImpl implements Tsdb {
         return closed;
     }
 
+    /** [S9] Flushes every shard to parts, then unlocks; idempotent. */
     @Override
     public void close() {
+        List<Shard> shards;
         synchronized (this) {
             if (closed) {
                 return;
             }
+            shards = openShards();
+        }
+        StorageException failure = null;
+        for (Shard shard : shards) {
+            try {
+                shard.close();
+            } catch (IOException | RuntimeException e) {
+                if (failure == null) {
+                    failure = new StorageException("group " + group + ": cannot flush every shard on close; "
+                            + "the write-ahead logs are kept and replayed on the next open");
+                }
+                failure.addSuppressed(e);
+            }
+        }
+        synchronized (this) {
             closed = true;
             lock.release();
         }
         onClose.accept(this);
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     private void ensureOpen() {

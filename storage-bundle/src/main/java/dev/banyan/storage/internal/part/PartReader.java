@@ -1,0 +1,158 @@
+package dev.banyan.storage.internal.part;
+
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32C;
+
+import dev.banyan.storage.api.CorruptSegmentException;
+import dev.banyan.storage.internal.codec.ByteSource;
+import dev.banyan.storage.internal.codec.CorruptDataException;
+import dev.banyan.storage.internal.codec.TimestampCodec;
+import dev.banyan.storage.internal.codec.ValueCodec;
+import dev.banyan.storage.internal.shard.SeriesDef;
+
+/**
+ * An open part file: its series table and block index in memory, its blocks memory-mapped and
+ * checked against their crc32c on every read. Any damage is reported with the file and offset.
+ */
+public final class PartReader {
+
+    private final Path file;
+    private final long generation;
+    private final MappedByteBuffer map;
+    private final long size;
+    private final Map<Long, SeriesDef> series = new HashMap<>();
+    private final Map<Long, List<BlockMeta>> blocks = new HashMap<>();
+
+    private PartReader(Path file, long generation, MappedByteBuffer map, long size) {
+        this.file = file;
+        this.generation = generation;
+        this.map = map;
+        this.size = size;
+    }
+
+    public static PartReader open(Path file, long generation) throws IOException {
+        MappedByteBuffer map;
+        long size;
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            size = channel.size();
+            if (size < 4 + PartWriter.FOOTER) {
+                throw new CorruptSegmentException(file, "part file truncated to " + size + " bytes");
+            }
+            if (size > Integer.MAX_VALUE) {
+                throw new CorruptSegmentException(file, "part file larger than 2 GiB");
+            }
+            map = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
+        }
+        map.order(ByteOrder.LITTLE_ENDIAN);
+        PartReader reader = new PartReader(file, generation, map, size);
+        reader.load();
+        return reader;
+    }
+
+    private void load() {
+        int footer = (int) size - PartWriter.FOOTER;
+        if (map.getInt(0) != PartWriter.MAGIC || map.getInt(footer + 20) != PartWriter.FOOTER_MAGIC) {
+            throw new CorruptSegmentException(file, "part file has no valid header or footer (offset 0 or " + footer + ")");
+        }
+        long seriesOffset = map.getLong(footer);
+        long indexOffset = map.getLong(footer + 8);
+        int expectedCrc = map.getInt(footer + 16);
+        if (seriesOffset < 4 || indexOffset < seriesOffset || indexOffset > footer) {
+            throw new CorruptSegmentException(file, "part footer at offset " + footer + " points outside the file");
+        }
+        byte[] meta = new byte[footer - (int) seriesOffset];
+        map.get((int) seriesOffset, meta);
+        CRC32C crc = new CRC32C();
+        crc.update(meta);
+        if ((int) crc.getValue() != expectedCrc) {
+            throw new CorruptSegmentException(file, "part series table/index checksum mismatch (offset " + seriesOffset + ")");
+        }
+        try {
+            ByteSource in = new ByteSource(meta, 0, meta.length);
+            int seriesCount = in.readLength(9);
+            for (int i = 0; i < seriesCount; i++) {
+                SeriesDef def = SeriesDef.readFrom(in);
+                series.put(def.ref().id(), def);
+            }
+            int blockCount = in.readLength(20);
+            for (int i = 0; i < blockCount; i++) {
+                long id = in.readLong();
+                long offset = in.readVarLong();
+                int length = (int) in.readVarLong();
+                int count = (int) in.readVarLong();
+                long minTs = in.readLong();
+                long maxTs = minTs + in.readVarLong();
+                SeriesDef def = series.get(id);
+                if (def == null || offset < 4 || length < 4 || offset + length > seriesOffset || count <= 0
+                        || count > PartWriter.BLOCK_POINTS) {
+                    throw new CorruptDataException("block " + i + " of the index is inconsistent");
+                }
+                int fields = def.fields().size();
+                double[] sums = new double[fields];
+                double[] mins = new double[fields];
+                double[] maxs = new double[fields];
+                for (int f = 0; f < fields; f++) {
+                    sums[f] = Double.longBitsToDouble(in.readLong());
+                    mins[f] = Double.longBitsToDouble(in.readLong());
+                    maxs[f] = Double.longBitsToDouble(in.readLong());
+                }
+                blocks.computeIfAbsent(id, k -> new ArrayList<>()).add(new BlockMeta(id, offset, length, count, minTs, maxTs, sums, mins, maxs));
+            }
+        } catch (CorruptDataException e) {
+            throw new CorruptSegmentException(file, "part index malformed (" + e.getMessage() + ", index region starts at offset "
+                    + seriesOffset + ")");
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public long generation() {
+        return generation;
+    }
+
+    public long size() {
+        return size;
+    }
+
+    public Map<Long, SeriesDef> series() {
+        return series;
+    }
+
+    public List<BlockMeta> blocks(long seriesId) {
+        return blocks.getOrDefault(seriesId, List.of());
+    }
+
+    /** Decodes a block into {@code ts} and {@code columns[field]}; checks its crc32c first. */
+    public void decode(BlockMeta block, long[] ts, long[][] columns) {
+        byte[] bytes = new byte[block.length()];
+        map.get((int) block.offset(), bytes);
+        int payload = block.length() - 4;
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, 0, payload);
+        int stored = (bytes[payload] & 0xFF) | (bytes[payload + 1] & 0xFF) << 8 | (bytes[payload + 2] & 0xFF) << 16
+                | (bytes[payload + 3] & 0xFF) << 24;
+        if ((int) crc.getValue() != stored) {
+            throw new CorruptSegmentException(file, "block checksum mismatch at offset " + block.offset());
+        }
+        try {
+            ByteSource in = new ByteSource(bytes, 0, payload);
+            TimestampCodec.decode(in, ts, block.count());
+            for (long[] column : columns) {
+                ValueCodec.decode(in, column, block.count());
+            }
+        } catch (CorruptDataException e) {
+            throw new CorruptSegmentException(file, "block at offset " + block.offset() + " is malformed (" + e.getMessage() + ")");
+        }
+    }
+}

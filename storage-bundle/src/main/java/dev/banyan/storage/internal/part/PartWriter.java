@@ -1,0 +1,126 @@
+package dev.banyan.storage.internal.part;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+import dev.banyan.storage.api.FieldType;
+import dev.banyan.storage.internal.codec.ByteSink;
+import dev.banyan.storage.internal.codec.TimestampCodec;
+import dev.banyan.storage.internal.codec.ValueCodec;
+import dev.banyan.storage.internal.fs.DurableFiles;
+import dev.banyan.storage.internal.shard.SeriesDef;
+
+/**
+ * Writes an immutable part file:
+ * {@code [magic][blocks, each payload + crc32c][series table][block index][footer]}. The footer
+ * holds the offsets of the series table and index and a crc32c over both. The file appears under
+ * its final name only once complete and fsync'd.
+ */
+public final class PartWriter {
+
+    public static final int MAGIC = 0x50594E42; // "BNYP"
+    public static final int FOOTER_MAGIC = 0x46594E42; // "BNYF"
+    public static final int FOOTER = 8 + 8 + 4 + 4;
+    public static final int BLOCK_POINTS = 512;
+
+    /** The sorted, de-duplicated points of one series. */
+    public record SeriesData(SeriesDef def, long[] timestamps, long[] values, int size) {
+    }
+
+    private PartWriter() {
+    }
+
+    public static long write(Path target, List<SeriesData> series) throws IOException {
+        List<SeriesData> ordered = new ArrayList<>(series);
+        ordered.sort(Comparator.comparingLong(s -> s.def().ref().id()));
+        ByteSink out = new ByteSink(1 << 20);
+        out.writeInt(MAGIC);
+        List<BlockMeta> index = new ArrayList<>();
+        long[] scratch = new long[BLOCK_POINTS];
+        long[] column = new long[BLOCK_POINTS];
+        CRC32C crc = new CRC32C();
+        for (SeriesData s : ordered) {
+            int fields = s.def().fields().size();
+            for (int from = 0; from < s.size(); from += BLOCK_POINTS) {
+                int count = Math.min(BLOCK_POINTS, s.size() - from);
+                int start = out.size();
+                long[] ts = java.util.Arrays.copyOfRange(s.timestamps(), from, from + count);
+                TimestampCodec.encode(out, ts, count, scratch);
+                double[] sums = new double[fields];
+                double[] mins = new double[fields];
+                double[] maxs = new double[fields];
+                for (int f = 0; f < fields; f++) {
+                    boolean isDouble = s.def().fields().get(f).type() == FieldType.DOUBLE;
+                    double sum = 0;
+                    double min = Double.POSITIVE_INFINITY;
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (int i = 0; i < count; i++) {
+                        long raw = s.values()[(from + i) * fields + f];
+                        column[i] = raw;
+                        double v = isDouble ? Double.longBitsToDouble(raw) : raw;
+                        sum += v;
+                        min = Math.min(min, v);
+                        max = Math.max(max, v);
+                    }
+                    sums[f] = sum;
+                    mins[f] = min;
+                    maxs[f] = max;
+                    if (isDouble) {
+                        ValueCodec.encodeDoubles(out, column, count, scratch);
+                    } else {
+                        ValueCodec.encodeLongs(out, column, count, scratch);
+                    }
+                }
+                crc.reset();
+                crc.update(out.array(), start, out.size() - start);
+                out.writeInt((int) crc.getValue());
+                index.add(new BlockMeta(s.def().ref().id(), start, out.size() - start, count, ts[0], ts[count - 1], sums, mins, maxs));
+            }
+        }
+        long seriesOffset = out.size();
+        out.writeVarLong(ordered.size());
+        for (SeriesData s : ordered) {
+            s.def().writeTo(out);
+        }
+        long indexOffset = out.size();
+        out.writeVarLong(index.size());
+        for (BlockMeta b : index) {
+            out.writeLong(b.seriesId());
+            out.writeVarLong(b.offset());
+            out.writeVarLong(b.length());
+            out.writeVarLong(b.count());
+            out.writeLong(b.minTs());
+            out.writeVarLong(b.maxTs() - b.minTs());
+            for (int f = 0; f < b.sums().length; f++) {
+                out.writeLong(Double.doubleToRawLongBits(b.sums()[f]));
+                out.writeLong(Double.doubleToRawLongBits(b.mins()[f]));
+                out.writeLong(Double.doubleToRawLongBits(b.maxs()[f]));
+            }
+        }
+        crc.reset();
+        crc.update(out.array(), (int) seriesOffset, out.size() - (int) seriesOffset);
+        out.writeLong(seriesOffset);
+        out.writeLong(indexOffset);
+        out.writeInt((int) crc.getValue());
+        out.writeInt(FOOTER_MAGIC);
+
+        Path temp = target.resolveSibling(target.getFileName() + ".tmp");
+        Files.deleteIfExists(temp);
+        try (FileChannel channel = DurableFiles.createFile(temp)) {
+            ByteBuffer buffer = ByteBuffer.wrap(out.array(), 0, out.size());
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(true);
+        }
+        DurableFiles.moveAtomically(temp, target);
+        return out.size();
+    }
+}

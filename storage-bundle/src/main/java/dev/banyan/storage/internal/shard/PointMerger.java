@@ -1,0 +1,61 @@
+package dev.banyan.storage.internal.shard;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Combines sorted point runs of one series, given oldest first, into one sorted run where a newer
+ * run's point replaces an older one at the same timestamp [S17].
+ */
+public final class PointMerger {
+
+    /** A sorted run: timestamps and row-major values ({@code fields} per point). */
+    public record Run(long[] timestamps, long[] values, int size) {
+    }
+
+    private PointMerger() {
+    }
+
+    public static Run merge(List<Run> runs, int fields) {
+        if (runs.size() == 1) {
+            return runs.get(0);
+        }
+        int total = runs.stream().mapToInt(Run::size).sum();
+        long[] ts = new long[total];
+        long[] vals = new long[total * fields];
+        int n = 0;
+        boolean ordered = true;
+        for (Run run : runs) {
+            if (run.size() == 0) {
+                continue;
+            }
+            if (n > 0 && run.timestamps()[0] <= ts[n - 1]) {
+                ordered = false;
+            }
+            System.arraycopy(run.timestamps(), 0, ts, n, run.size());
+            System.arraycopy(run.values(), 0, vals, n * fields, run.size() * fields);
+            n += run.size();
+        }
+        if (ordered) {
+            return new Run(ts, vals, n);
+        }
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Long.compare(ts[a], ts[b])); // stable: newer runs stay after older ones
+        long[] outTs = new long[n];
+        long[] outVals = new long[n * fields];
+        int m = 0;
+        for (int k = 0; k < n; k++) {
+            int i = order[k];
+            if (m > 0 && outTs[m - 1] == ts[i]) {
+                m--;
+            }
+            outTs[m] = ts[i];
+            System.arraycopy(vals, i * fields, outVals, m * fields, fields);
+            m++;
+        }
+        return new Run(outTs, outVals, m);
+    }
+}

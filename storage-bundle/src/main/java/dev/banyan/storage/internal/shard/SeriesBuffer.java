@@ -1,0 +1,80 @@
+package dev.banyan.storage.internal.shard;
+
+import java.util.Arrays;
+
+/**
+ * The not-yet-flushed points of one series, in columns. Appends in time order stay sorted for
+ * free; anything else is sorted (stably, the last write of a timestamp winning) when first read.
+ */
+public final class SeriesBuffer {
+
+    final SeriesDef def;
+    final int fieldCount;
+    long[] timestamps = new long[32];
+    long[] values;
+    int size;
+    private boolean ordered = true;
+
+    SeriesBuffer(SeriesDef def) {
+        this.def = def;
+        this.fieldCount = def.fields().size();
+        this.values = new long[32 * fieldCount];
+    }
+
+    void append(long timestamp, long[] source, int offset) {
+        if (size == timestamps.length) {
+            timestamps = Arrays.copyOf(timestamps, size * 2);
+            values = Arrays.copyOf(values, size * 2 * fieldCount);
+        }
+        if (size > 0 && timestamp <= timestamps[size - 1]) {
+            ordered = false;
+        }
+        timestamps[size] = timestamp;
+        System.arraycopy(source, offset, values, size * fieldCount, fieldCount);
+        size++;
+    }
+
+    /** [S17] Sorts by timestamp and keeps the last write of each timestamp. */
+    void normalize() {
+        if (ordered) {
+            return;
+        }
+        Integer[] order = new Integer[size];
+        for (int i = 0; i < size; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Long.compare(timestamps[a], timestamps[b])); // stable
+        long[] ts = new long[size];
+        long[] vals = new long[size * fieldCount];
+        int n = 0;
+        for (int k = 0; k < size; k++) {
+            int i = order[k];
+            if (n > 0 && ts[n - 1] == timestamps[i]) {
+                n--; // a later write of the same timestamp replaces the earlier one
+            }
+            ts[n] = timestamps[i];
+            System.arraycopy(values, i * fieldCount, vals, n * fieldCount, fieldCount);
+            n++;
+        }
+        timestamps = ts;
+        values = vals;
+        size = n;
+        ordered = true;
+    }
+
+    public SeriesDef def() {
+        return def;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public long[] timestamps() {
+        return timestamps;
+    }
+
+    public long[] values() {
+        return values;
+    }
+}

@@ -1,0 +1,72 @@
+package dev.banyan.storage.internal.shard;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.banyan.storage.api.FieldDef;
+import dev.banyan.storage.api.FieldType;
+import dev.banyan.storage.api.SeriesRef;
+import dev.banyan.storage.internal.codec.ByteSink;
+import dev.banyan.storage.internal.codec.ByteSource;
+import dev.banyan.storage.internal.codec.CorruptDataException;
+
+/** A series with the fields its points carry; written into WAL records and part series tables. */
+public record SeriesDef(SeriesRef ref, List<FieldDef> fields) {
+
+    public void writeTo(ByteSink out) {
+        out.writeLong(ref.id());
+        out.writeString(ref.measure());
+        writeMap(out, ref.entity());
+        writeMap(out, ref.tags());
+        out.writeVarLong(fields.size());
+        for (FieldDef f : fields) {
+            out.writeString(f.name());
+            out.writeByte(f.type().ordinal());
+        }
+    }
+
+    public static SeriesDef readFrom(ByteSource in) {
+        long id = in.readLong();
+        String measure = in.readString();
+        Map<String, String> entity = readMap(in);
+        Map<String, String> tags = readMap(in);
+        int n = in.readLength(2);
+        FieldDef[] fields = new FieldDef[n];
+        for (int i = 0; i < n; i++) {
+            String name = in.readString();
+            int type = in.readByte();
+            if (type >= FieldType.values().length) {
+                throw new CorruptDataException("unknown field type " + type + " at byte " + (in.position() - 1));
+            }
+            fields[i] = new FieldDef(name, FieldType.values()[type]);
+        }
+        SeriesRef ref;
+        try {
+            ref = SeriesRef.of(measure, entity, tags);
+        } catch (RuntimeException e) {
+            throw new CorruptDataException("invalid series definition at byte " + in.position() + ": " + e.getMessage());
+        }
+        if (ref.id() != id) {
+            throw new CorruptDataException("series id " + id + " does not match its definition " + ref);
+        }
+        return new SeriesDef(ref, List.of(fields));
+    }
+
+    private static void writeMap(ByteSink out, Map<String, String> map) {
+        out.writeVarLong(map.size());
+        for (Map.Entry<String, String> e : map.entrySet()) {
+            out.writeString(e.getKey());
+            out.writeString(e.getValue());
+        }
+    }
+
+    private static Map<String, String> readMap(ByteSource in) {
+        int n = in.readLength(2);
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            map.put(in.readString(), in.readString());
+        }
+        return map;
+    }
+}

@@ -1,0 +1,457 @@
+package dev.banyan.storage.internal.shard;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.banyan.storage.api.CorruptSegmentException;
+import dev.banyan.storage.api.Durability;
+import dev.banyan.storage.api.StorageException;
+import dev.banyan.storage.api.WriteBatch;
+import dev.banyan.storage.internal.codec.ByteSink;
+import dev.banyan.storage.internal.codec.ByteSource;
+import dev.banyan.storage.internal.codec.CorruptDataException;
+import dev.banyan.storage.internal.fs.DurableFiles;
+import dev.banyan.storage.internal.part.PartReader;
+import dev.banyan.storage.internal.part.PartWriter;
+import dev.banyan.storage.internal.wal.WriteAheadLog;
+
+/**
+ * One shard of one segment: a write-ahead log and memtable for new points, immutable parts for
+ * flushed ones. A memtable that reaches the flush threshold is sealed and written to a part in the
+ * background; its log is deleted only once the part is durable. Too many parts are merged into
+ * one. Opening replays the logs left by a crash.
+ */
+public final class Shard implements AutoCloseable {
+
+    static final String PART_PREFIX = "part-";
+    static final String PART_SUFFIX = ".bin";
+    static final int MAX_PARTS = 8;
+    private static final Logger LOG = LoggerFactory.getLogger(Shard.class);
+
+    /** How a shard behaves; shared by every shard of an engine. */
+    public record Settings(long flushThresholdPoints, Executor background) {
+    }
+
+    /** Where a write landed, so the writer can wait for its durability after releasing the shard. */
+    public record SyncToken(WriteAheadLog wal, long position) {
+    }
+
+    private record WalSeries(SeriesDef def, int local) {
+    }
+
+    private record Sealed(Memtable memtable, WriteAheadLog wal, CompletableFuture<Void> done) {
+    }
+
+    /** The points of one series a query sees from memory: copies, safe to read without the lock. */
+    public record MemorySlice(SeriesDef def, long[] timestamps, long[] values, int size) {
+    }
+
+    /** What a query reads: the parts (oldest first) and in-memory slices (older before newer). */
+    public record Snapshot(List<PartReader> parts, List<SeriesDef> series, Map<Long, List<MemorySlice>> memory) {
+    }
+
+    private final Path dir;
+    private final Settings settings;
+    private final LongObjectMap<SeriesDef> catalog = new LongObjectMap<>();
+    private final List<Sealed> sealed = new ArrayList<>();
+    private volatile List<PartReader> parts = List.of();
+    private Memtable active;
+    private WriteAheadLog wal;
+    /** The series defined in the current log, with the index points of later records use. */
+    private LongObjectMap<WalSeries> walSeries;
+    private int walDefinitions;
+    private long nextGeneration;
+    private boolean closed;
+    private boolean merging;
+    private volatile Throwable backgroundFailure;
+
+    private Shard(Path dir, Settings settings) {
+        this.dir = dir;
+        this.settings = settings;
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    /** [S10][S18] Opens (creating if needed) a shard dir, finishing whatever a crash interrupted. */
+    public static Shard open(Path dir, Settings settings) throws IOException {
+        DurableFiles.createDirectories(dir);
+        Shard shard = new Shard(dir, settings);
+        shard.recover();
+        return shard;
+    }
+
+    private void recover() throws IOException {
+        TreeMap<Long, Path> partFiles = new TreeMap<>();
+        TreeMap<Long, Path> logs = new TreeMap<>();
+        try (Stream<Path> entries = Files.list(dir)) {
+            for (Path entry : entries.sorted().toList()) {
+                String name = entry.getFileName().toString();
+                if (name.endsWith(".tmp")) {
+                    // A part write or merge that never finished: its data is still in a log or older parts.
+                    LOG.info("Removing unfinished file {}", entry);
+                    Files.delete(entry);
+                } else if (name.startsWith(PART_PREFIX) && name.endsWith(PART_SUFFIX)) {
+                    partFiles.put(generation(entry, PART_PREFIX, PART_SUFFIX), entry);
+                } else if (name.startsWith(WriteAheadLog.PREFIX) && name.endsWith(WriteAheadLog.SUFFIX)) {
+                    logs.put(generation(entry, WriteAheadLog.PREFIX, WriteAheadLog.SUFFIX), entry);
+                } else {
+                    throw new CorruptSegmentException(entry, "unknown file in shard");
+                }
+            }
+        }
+        List<PartReader> readers = new ArrayList<>();
+        for (Map.Entry<Long, Path> part : partFiles.entrySet()) {
+            PartReader reader = PartReader.open(part.getValue(), part.getKey());
+            reader.series().values().forEach(def -> catalog.put(def.ref().id(), def));
+            readers.add(reader);
+        }
+        parts = List.copyOf(readers);
+        long maxGeneration = Math.max(partFiles.isEmpty() ? 0 : partFiles.lastKey(), logs.isEmpty() ? 0 : logs.lastKey());
+        nextGeneration = maxGeneration + 1;
+        for (Map.Entry<Long, Path> log : logs.entrySet()) {
+            if (partFiles.containsKey(log.getKey())) {
+                // The part of this log was made durable before the crash; only the deletion is missing.
+                Files.delete(log.getValue());
+                continue;
+            }
+            Memtable replayed = new Memtable(log.getKey());
+            Map<Integer, SeriesDef> defs = new HashMap<>();
+            WriteAheadLog.replay(log.getValue(), record -> replayRecord(record, replayed, defs));
+            if (replayed.points > 0) {
+                writePart(replayed);
+            }
+            Files.delete(log.getValue());
+            DurableFiles.fsyncDirectory(dir);
+        }
+    }
+
+    private void replayRecord(ByteSource in, Memtable into, Map<Integer, SeriesDef> defs) {
+        int newDefs = in.readLength(9);
+        for (int i = 0; i < newDefs; i++) {
+            SeriesDef def = SeriesDef.readFrom(in);
+            defs.put(defs.size(), def);
+            catalog.put(def.ref().id(), def);
+        }
+        int points = in.readLength(2);
+        long ts = 0;
+        long[] values = new long[16];
+        for (int p = 0; p < points; p++) {
+            SeriesDef def = defs.get((int) in.readVarLong());
+            if (def == null) {
+                throw new CorruptDataException("point refers to an undefined series at byte " + in.position());
+            }
+            ts += in.readZigZag();
+            int fields = def.fields().size();
+            if (values.length < fields) {
+                values = new long[fields];
+            }
+            for (int f = 0; f < fields; f++) {
+                values[f] = in.readLong();
+            }
+            into.buffer(def).append(ts, values, 0);
+            into.points++;
+        }
+    }
+
+    private static long generation(Path file, String prefix, String suffix) {
+        String name = file.getFileName().toString();
+        try {
+            return Long.parseLong(name.substring(prefix.length(), name.length() - suffix.length()));
+        } catch (NumberFormatException e) {
+            throw new CorruptSegmentException(file, "unknown file in shard");
+        }
+    }
+
+    /** The known series (from parts and writes), latest definition of each. */
+    public synchronized SeriesDef series(long id) {
+        return catalog.get(id);
+    }
+
+    public synchronized List<SeriesDef> allSeries() {
+        return catalog.values();
+    }
+
+    /**
+     * Appends the given points of {@code batch} to the log (handing them to the OS) and the
+     * memtable. @return where to sync to for durability
+     */
+    public SyncToken append(WriteBatch batch, int[] points, int count) throws IOException {
+        synchronized (this) {
+            if (closed) {
+                throw new StorageException("shard " + dir + " is closed");
+            }
+            if (backgroundFailure != null) {
+                throw new StorageException("shard " + dir + " cannot flush its memtable: " + backgroundFailure.getMessage(),
+                        backgroundFailure);
+            }
+            if (active == null) {
+                long generation = nextGeneration++;
+                active = new Memtable(generation);
+                wal = WriteAheadLog.create(dir.resolve(WriteAheadLog.fileName(generation)));
+                walSeries = new LongObjectMap<>();
+                walDefinitions = 0;
+            }
+            int fields = batch.fields().size();
+            ByteSink record = new ByteSink(64 + count * (3 + 8 * fields));
+            List<SeriesDef> newDefs = new ArrayList<>();
+            WalSeries[] pointSeries = new WalSeries[count];
+            for (int i = 0; i < count; i++) {
+                var ref = batch.series(points[i]);
+                WalSeries known = walSeries.get(ref.id());
+                if (known == null || !known.def().ref().tags().equals(ref.tags())) {
+                    // First point of the series in this log, or its tags changed: define it (again).
+                    known = new WalSeries(new SeriesDef(ref, batch.fields()), walDefinitions++);
+                    walSeries.put(ref.id(), known);
+                    newDefs.add(known.def());
+                }
+                pointSeries[i] = known;
+            }
+            record.writeVarLong(newDefs.size());
+            for (SeriesDef def : newDefs) {
+                def.writeTo(record);
+            }
+            record.writeVarLong(count);
+            long prevTs = 0;
+            for (int i = 0; i < count; i++) {
+                int p = points[i];
+                record.writeVarLong(pointSeries[i].local());
+                long ts = batch.timestamp(p);
+                record.writeZigZag(ts - prevTs);
+                prevTs = ts;
+                for (int f = 0; f < fields; f++) {
+                    record.writeLong(batch.rawValue(p, f));
+                }
+            }
+            long position;
+            try {
+                position = wal.append(record);
+            } catch (IOException e) {
+                // The log may hold part of the record now; refuse further writes rather than guess.
+                backgroundFailure = e;
+                throw e;
+            }
+            long[] values = new long[fields];
+            for (int i = 0; i < count; i++) {
+                int p = points[i];
+                for (int f = 0; f < fields; f++) {
+                    values[f] = batch.rawValue(p, f);
+                }
+                SeriesDef def = pointSeries[i].def();
+                if (catalog.get(def.ref().id()) != def) {
+                    catalog.put(def.ref().id(), def);
+                }
+                active.buffer(def).append(batch.timestamp(p), values, 0);
+            }
+            active.points += count;
+            SyncToken token = new SyncToken(wal, position);
+            if (active.points >= settings.flushThresholdPoints()) {
+                sealActive();
+            }
+            return token;
+        }
+    }
+
+    public static void sync(SyncToken token, Durability durability) throws IOException {
+        if (durability == Durability.FSYNC) {
+            token.wal().syncTo(token.position());
+        }
+    }
+
+    /** Seals the active memtable and schedules its flush. Caller holds the lock. */
+    private Sealed sealActive() {
+        if (active == null) {
+            return null;
+        }
+        Memtable memtable = active;
+        memtable.sealed();
+        Sealed entry = new Sealed(memtable, wal, new CompletableFuture<>());
+        sealed.add(entry);
+        active = null;
+        wal = null;
+        walSeries = null;
+        settings.background().execute(() -> flush(entry));
+        return entry;
+    }
+
+    private void flush(Sealed entry) {
+        try {
+            // The log must be durable before the part replaces it, whatever the durability mode.
+            entry.wal().syncTo(Long.MAX_VALUE);
+            PartReader part = writePart(entry.memtable());
+            synchronized (this) {
+                List<PartReader> next = new ArrayList<>(parts);
+                next.add(part);
+                parts = List.copyOf(next);
+                sealed.remove(entry);
+            }
+            entry.wal().close();
+            Files.delete(entry.wal().file());
+            DurableFiles.fsyncDirectory(dir);
+            entry.done().complete(null);
+            mergeIfNeeded();
+        } catch (IOException | RuntimeException e) {
+            backgroundFailure = e;
+            LOG.error("Cannot flush {} to a part; its log is kept", entry.wal().file(), e);
+            entry.done().completeExceptionally(e);
+        }
+    }
+
+    private PartReader writePart(Memtable memtable) throws IOException {
+        List<PartWriter.SeriesData> data = new ArrayList<>();
+        for (SeriesBuffer buffer : memtable.sealed()) {
+            data.add(new PartWriter.SeriesData(buffer.def(), buffer.timestamps(), buffer.values(), buffer.size()));
+        }
+        Path file = dir.resolve(partName(memtable.generation));
+        PartWriter.write(file, data);
+        return PartReader.open(file, memtable.generation);
+    }
+
+    static String partName(long generation) {
+        return PART_PREFIX + String.format("%016d", generation) + PART_SUFFIX;
+    }
+
+    /** Merges every part into one named after the newest, when there are too many. */
+    private void mergeIfNeeded() throws IOException {
+        List<PartReader> inputs;
+        synchronized (this) {
+            if (merging || closed || parts.size() <= MAX_PARTS) {
+                return;
+            }
+            merging = true;
+            inputs = parts;
+        }
+        try {
+            PartReader newest = inputs.get(inputs.size() - 1);
+            List<PartWriter.SeriesData> merged = PartMerger.merge(inputs);
+            Path target = newest.file();
+            PartWriter.write(target, merged);
+            PartReader replacement = PartReader.open(target, newest.generation());
+            synchronized (this) {
+                List<PartReader> next = new ArrayList<>(parts.subList(inputs.size(), parts.size()));
+                next.add(0, replacement);
+                parts = List.copyOf(next);
+            }
+            for (PartReader input : inputs.subList(0, inputs.size() - 1)) {
+                Files.delete(input.file());
+            }
+            DurableFiles.fsyncDirectory(dir);
+            LOG.debug("Merged {} parts of {} into {}", inputs.size(), dir, target.getFileName());
+        } finally {
+            synchronized (this) {
+                merging = false;
+            }
+        }
+    }
+
+    /** Writes the memtable to a part now and waits for every pending flush. */
+    public void flushNow() throws IOException {
+        List<CompletableFuture<Void>> pending = new ArrayList<>();
+        synchronized (this) {
+            sealActive();
+            sealed.forEach(s -> pending.add(s.done()));
+        }
+        for (CompletableFuture<Void> future : pending) {
+            try {
+                future.join();
+            } catch (RuntimeException e) {
+                throw new IOException("flush of " + dir + " failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** The data a query over {@code series} in [{@code start}, {@code end}) needs. */
+    public Snapshot snapshot(Predicate<SeriesDef> match, long start, long end) {
+        synchronized (this) {
+            List<SeriesDef> selected = new ArrayList<>();
+            for (SeriesDef def : catalog.values()) {
+                if (match.test(def)) {
+                    selected.add(def);
+                }
+            }
+            Map<Long, List<MemorySlice>> memory = new HashMap<>();
+            List<Memtable> memtables = new ArrayList<>();
+            sealed.forEach(s -> memtables.add(s.memtable()));
+            if (active != null) {
+                memtables.add(active);
+            }
+            for (Memtable memtable : memtables) {
+                for (SeriesDef def : selected) {
+                    SeriesBuffer buffer = memtable.series.get(def.ref().id());
+                    if (buffer == null || buffer.size() == 0) {
+                        continue;
+                    }
+                    buffer.normalize();
+                    int from = lowerBound(buffer.timestamps(), buffer.size(), start);
+                    int to = lowerBound(buffer.timestamps(), buffer.size(), end);
+                    if (from < to) {
+                        int fields = buffer.fieldCount;
+                        memory.computeIfAbsent(def.ref().id(), k -> new ArrayList<>()).add(new MemorySlice(buffer.def(),
+                                Arrays.copyOfRange(buffer.timestamps(), from, to),
+                                Arrays.copyOfRange(buffer.values(), from * fields, to * fields), to - from));
+                    }
+                }
+            }
+            return new Snapshot(parts, selected, memory);
+        }
+    }
+
+    private static int lowerBound(long[] sorted, int size, long key) {
+        int lo = 0;
+        int hi = size;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (sorted[mid] < key) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /** [S9] Flushes what is in memory to a part and closes the logs. */
+    @Override
+    public void close() throws IOException {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+        }
+        try {
+            flushNow();
+        } finally {
+            synchronized (this) {
+                closed = true;
+            }
+        }
+    }
+
+    /** Closes without flushing: for a segment about to be deleted. */
+    public synchronized void abandon() throws IOException {
+        closed = true;
+        if (wal != null) {
+            wal.close();
+        }
+    }
+
+    /** Bytes of parts, for operators and benchmarks. */
+    public long partBytes() {
+        return parts.stream().mapToLong(PartReader::size).sum();
+    }
+}
