@@ -14,13 +14,13 @@ import java.util.Set;
  * everything, in optional time buckets. Build with {@link #of(String, TimeRange)}.
  */
 public record Query(String measure, TimeRange range, Map<String, String> tagEquals, List<String> fields,
-        Set<AggregateFunction> functions, Grouping grouping, List<String> groupBy, long bucketMillis) {
+        Set<AggregateFunction> functions, Grouping grouping, List<String> groupTags, long bucketMillis) {
 
     /** How aggregated rows are grouped. */
     public enum Grouping {
         /** One group per series. */
         SERIES,
-        /** One group per distinct combination of the {@code groupBy} tags ({@code groupBy} empty: one group). */
+        /** One group per distinct combination of the {@code groupTags} values ({@code groupTags} empty: one group). */
         TAGS
     }
 
@@ -30,11 +30,11 @@ public record Query(String measure, TimeRange range, Map<String, String> tagEqua
         tagEquals = Map.copyOf(tagEquals);
         fields = List.copyOf(fields);
         functions = Set.copyOf(functions);
-        groupBy = List.copyOf(groupBy);
+        groupTags = List.copyOf(groupTags);
         if (bucketMillis < 0) {
             throw new IllegalArgumentException("bucket must not be negative: " + bucketMillis);
         }
-        if (functions.isEmpty() && (bucketMillis > 0 || !groupBy.isEmpty())) {
+        if (functions.isEmpty() && (bucketMillis > 0 || grouping == Grouping.TAGS)) {
             throw new IllegalArgumentException("buckets and groupBy need at least one aggregate function");
         }
     }
@@ -47,15 +47,15 @@ public record Query(String measure, TimeRange range, Map<String, String> tagEqua
     public Query where(String tag, String value) {
         Map<String, String> equals = new LinkedHashMap<>(tagEquals);
         equals.put(tag, value);
-        return new Query(measure, range, equals, fields, functions, grouping, groupBy, bucketMillis);
+        return new Query(measure, range, equals, fields, functions, grouping, groupTags, bucketMillis);
     }
 
     public Query fields(String... names) {
-        return new Query(measure, range, tagEquals, List.of(names), functions, grouping, groupBy, bucketMillis);
+        return new Query(measure, range, tagEquals, List.of(names), functions, grouping, groupTags, bucketMillis);
     }
 
     public Query aggregate(AggregateFunction... fns) {
-        return new Query(measure, range, tagEquals, fields, new LinkedHashSet<>(List.of(fns)), grouping, groupBy, bucketMillis);
+        return new Query(measure, range, tagEquals, fields, new LinkedHashSet<>(List.of(fns)), grouping, groupTags, bucketMillis);
     }
 
     /** Aggregates per distinct value combination of {@code tags}; no tags: everything in one group. */
@@ -64,7 +64,7 @@ public record Query(String measure, TimeRange range, Map<String, String> tagEqua
     }
 
     public Query bucket(long millis) {
-        return new Query(measure, range, tagEquals, fields, functions, grouping, groupBy, millis);
+        return new Query(measure, range, tagEquals, fields, functions, grouping, groupTags, millis);
     }
 
     public boolean isAggregate() {

@@ -39,6 +39,16 @@ public final class WriteBatch {
         return this;
     }
 
+    /** Adds a point of a measure with exactly one field: a LONG field keeps the value, a DOUBLE field widens it. */
+    public WriteBatch add(SeriesRef ref, long timestampMillis, long value) {
+        if (fields.size() != 1) {
+            throw new IllegalArgumentException("measure " + measure + " has fields " + fields + ": pass one value per field");
+        }
+        int i = slot(ref, timestampMillis);
+        values[i] = fields.get(0).type() == FieldType.LONG ? value : Double.doubleToRawLongBits(value);
+        return this;
+    }
+
     /** Adds a point with one value per field, in field order; LONG fields take integral numbers only. */
     public WriteBatch add(SeriesRef ref, long timestampMillis, Number... fieldValues) {
         if (fieldValues.length != fields.size()) {

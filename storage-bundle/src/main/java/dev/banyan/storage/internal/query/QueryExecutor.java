@@ -294,7 +294,7 @@ public final class QueryExecutor {
             return def.ref().allTags();
         }
         Map<String, String> key = new LinkedHashMap<>();
-        for (String tag : query.groupBy()) {
+        for (String tag : query.groupTags()) {
             String value = def.ref().entity().get(tag);
             key.put(tag, value != null ? value : def.ref().tags().getOrDefault(tag, ""));
         }
