@@ -121,7 +121,6 @@ public final class Shard implements AutoCloseable {
             reader.series().values().forEach(def -> catalog.put(def.ref().id(), def));
             readers.add(reader);
         }
-        parts = List.copyOf(readers);
         long maxGeneration = Math.max(partFiles.isEmpty() ? 0 : partFiles.lastKey(), logs.isEmpty() ? 0 : logs.lastKey());
         nextGeneration = maxGeneration + 1;
         for (Map.Entry<Long, Path> log : logs.entrySet()) {
@@ -134,11 +133,12 @@ public final class Shard implements AutoCloseable {
             Map<Integer, SeriesDef> defs = new HashMap<>();
             WriteAheadLog.replay(log.getValue(), record -> replayRecord(record, replayed, defs));
             if (replayed.points > 0) {
-                writePart(replayed);
+                readers.add(writePart(replayed));
             }
             Files.delete(log.getValue());
             DurableFiles.fsyncDirectory(dir);
         }
+        parts = List.copyOf(readers);
     }
 
     private void replayRecord(ByteSource in, Memtable into, Map<Integer, SeriesDef> defs) {
