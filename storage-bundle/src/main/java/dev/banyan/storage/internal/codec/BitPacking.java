@@ -58,6 +58,21 @@ public final class BitPacking {
         byte[] bytes = in.array();
         int base = in.position();
         int end = base + totalBytes;
+        if (width == 8) {
+            // Byte-aligned: the common width of 2-decimal gauge deltas.
+            for (int i = 0; i < count; i++) {
+                into[i] = bytes[base + i] & 0xFFL;
+            }
+            in.skip(totalBytes);
+            return;
+        }
+        if (width == 16) {
+            for (int i = 0; i < count; i++) {
+                into[i] = (bytes[base + 2 * i] & 0xFFL) | (bytes[base + 2 * i + 1] & 0xFFL) << 8;
+            }
+            in.skip(totalBytes);
+            return;
+        }
         long bitPos = 0;
         for (int i = 0; i < count; i++) {
             if (width <= 56) {

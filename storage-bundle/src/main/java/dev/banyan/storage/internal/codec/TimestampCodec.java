@@ -26,6 +26,15 @@ public final class TimestampCodec {
         BitPacking.write(out, scratch, 0, n);
     }
 
+    private static boolean isAllZero(long[] values, int count) {
+        for (int i = 0; i < count; i++) {
+            if (values[i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public static void decode(ByteSource in, long[] into, int count) {
         into[0] = in.readLong();
         if (count == 1) {
@@ -37,10 +46,20 @@ public final class TimestampCodec {
             BitPacking.read(in, into, 0);
             return;
         }
-        long[] dods = new long[count - 2];
-        BitPacking.read(in, dods, count - 2);
+        // Unpack the delta-of-deltas into the tail of the output, then integrate in place.
+        long first = into[0];
+        BitPacking.read(in, into, count - 2);
+        if (into[0] == 0 && isAllZero(into, count - 2)) {
+            for (int i = 0; i < count; i++) {
+                into[i] = first + delta * i;
+            }
+            return;
+        }
+        System.arraycopy(into, 0, into, 2, count - 2);
+        into[0] = first;
+        into[1] = first + delta;
         for (int i = 2; i < count; i++) {
-            long z = dods[i - 2];
+            long z = into[i];
             delta += (z >>> 1) ^ -(z & 1);
             into[i] = into[i - 1] + delta;
         }

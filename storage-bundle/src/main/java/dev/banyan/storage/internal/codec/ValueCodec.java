@@ -19,7 +19,17 @@ public final class ValueCodec {
 
     /** Doubles, given as raw bits. */
     public static void encodeDoubles(ByteSink out, long[] bits, int count, long[] scratch) {
-        int scale = decimalScale(bits, count);
+        encodeDoubles(out, bits, count, scratch, -1);
+    }
+
+    /**
+     * @param scaleHint the scale the previous block of the series used, or -1: tried first, since
+     *                  a series keeps its number of decimals
+     * @return the decimal scale used, or -1 for the XOR fallback
+     */
+    public static int encodeDoubles(ByteSink out, long[] bits, int count, long[] scratch, int scaleHint) {
+        int scale = scaleHint >= 0 && exactAtAll(bits, count, scaleHint)
+                && (scaleHint == 0 || !exactAtAll(bits, count, scaleHint - 1)) ? scaleHint : decimalScale(bits, count);
         if (scale < 0) {
             out.writeByte(XOR);
             long prev = 0;
@@ -34,7 +44,7 @@ public final class ValueCodec {
                     out.writeByte((int) (x >>> (8 * (trail + b))));
                 }
             }
-            return;
+            return -1;
         }
         out.writeByte(DECIMAL);
         out.writeByte(scale);
@@ -47,6 +57,16 @@ public final class ValueCodec {
             prev = v;
         }
         BitPacking.write(out, scratch, 0, count - 1);
+        return scale;
+    }
+
+    private static boolean exactAtAll(long[] bits, int count, int scale) {
+        for (int i = 0; i < count; i++) {
+            if (!exactAt(bits[i], scale)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static void encodeLongs(ByteSink out, long[] values, int count, long[] scratch) {
@@ -61,6 +81,14 @@ public final class ValueCodec {
 
     /** Decodes into raw bits (doubles) or plain longs, whichever was encoded. */
     public static void decode(ByteSource in, long[] into, int count) {
+        decode(in, into, count, 0, count);
+    }
+
+    /**
+     * Like {@link #decode(ByteSource, long[], int)}, but only slots [{@code from}, {@code to}) are
+     * guaranteed to hold values: decimal blocks skip the (exact, hence costly) division elsewhere.
+     */
+    public static void decode(ByteSource in, long[] into, int count, int from, int to) {
         int kind = in.readByte();
         switch (kind) {
             case XOR -> {
@@ -86,32 +114,37 @@ public final class ValueCodec {
                     throw new CorruptDataException("decimal scale " + scale + " at byte " + (in.position() - 1));
                 }
                 long v = in.readZigZag();
-                into[0] = Double.doubleToRawLongBits(v / POW10[scale]);
+                double divisor = POW10[scale];
                 if (count > 1) {
-                    long[] deltas = new long[count - 1];
-                    BitPacking.read(in, deltas, count - 1);
-                    for (int i = 1; i < count; i++) {
-                        long z = deltas[i - 1];
+                    // Unpack the deltas into slots 1.., then integrate in place.
+                    BitPacking.read(in, into, count - 1);
+                    System.arraycopy(into, 0, into, 1, count - 1);
+                    into[0] = Double.doubleToRawLongBits(v / divisor);
+                    int last = Math.min(to, count);
+                    for (int i = 1; i < last; i++) {
+                        long z = into[i];
                         v += (z >>> 1) ^ -(z & 1);
-                        into[i] = Double.doubleToRawLongBits(v / POW10[scale]);
+                        into[i] = i >= from ? Double.doubleToRawLongBits(v / divisor) : v;
                     }
                 } else {
                     BitPacking.read(in, into, 0);
+                    into[0] = Double.doubleToRawLongBits(v / divisor);
                 }
             }
             case LONG_DELTA -> {
                 long v = in.readZigZag();
-                into[0] = v;
                 if (count > 1) {
-                    long[] deltas = new long[count - 1];
-                    BitPacking.read(in, deltas, count - 1);
+                    BitPacking.read(in, into, count - 1);
+                    System.arraycopy(into, 0, into, 1, count - 1);
+                    into[0] = v;
                     for (int i = 1; i < count; i++) {
-                        long z = deltas[i - 1];
+                        long z = into[i];
                         v += (z >>> 1) ^ -(z & 1);
                         into[i] = v;
                     }
                 } else {
                     BitPacking.read(in, into, 0);
+                    into[0] = v;
                 }
             }
             default -> throw new CorruptDataException("unknown value encoding " + kind + " at byte " + (in.position() - 1));

@@ -17,6 +17,7 @@ import dev.banyan.storage.internal.codec.ByteSource;
 import dev.banyan.storage.internal.codec.CorruptDataException;
 import dev.banyan.storage.internal.codec.TimestampCodec;
 import dev.banyan.storage.internal.codec.ValueCodec;
+import dev.banyan.storage.internal.shard.LongObjectMap;
 import dev.banyan.storage.internal.shard.SeriesDef;
 
 /**
@@ -30,7 +31,9 @@ public final class PartReader {
     private final MappedByteBuffer map;
     private final long size;
     private final Map<Long, SeriesDef> series = new HashMap<>();
-    private final Map<Long, List<BlockMeta>> blocks = new HashMap<>();
+    private final LongObjectMap<List<BlockMeta>> blocks = new LongObjectMap<>();
+    /** Block bytes are copied out of the map into a per-thread buffer: no allocation per block. */
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[64 << 10]);
 
     private PartReader(Path file, long generation, MappedByteBuffer map, long size) {
         this.file = file;
@@ -105,7 +108,12 @@ public final class PartReader {
                     mins[f] = Double.longBitsToDouble(in.readLong());
                     maxs[f] = Double.longBitsToDouble(in.readLong());
                 }
-                blocks.computeIfAbsent(id, k -> new ArrayList<>()).add(new BlockMeta(id, offset, length, count, minTs, maxTs, sums, mins, maxs));
+                List<BlockMeta> list = blocks.get(id);
+                if (list == null) {
+                    list = new ArrayList<>();
+                    blocks.put(id, list);
+                }
+                list.add(new BlockMeta(id, offset, length, count, minTs, maxTs, sums, mins, maxs));
             }
         } catch (CorruptDataException e) {
             throw new CorruptSegmentException(file, "part index malformed (" + e.getMessage() + ", index region starts at offset "
@@ -130,13 +138,27 @@ public final class PartReader {
     }
 
     public List<BlockMeta> blocks(long seriesId) {
-        return blocks.getOrDefault(seriesId, List.of());
+        List<BlockMeta> list = blocks.get(seriesId);
+        return list == null ? List.of() : list;
     }
 
-    /** Decodes a block into {@code ts} and {@code columns[field]}; checks its crc32c first. */
+    /** Decodes a whole block into {@code ts} and {@code columns[field]}; checks its crc32c first. */
     public void decode(BlockMeta block, long[] ts, long[][] columns) {
-        byte[] bytes = new byte[block.length()];
-        map.get((int) block.offset(), bytes);
+        decode(block, ts, columns, Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+
+    /**
+     * Decodes a block, its values only where the timestamp lies in [{@code startTs}, {@code endTs}).
+     *
+     * @return the in-range rows as {@code from << 32 | to}
+     */
+    public long decode(BlockMeta block, long[] ts, long[][] columns, long startTs, long endTs) {
+        byte[] bytes = SCRATCH.get();
+        if (bytes.length < block.length()) {
+            bytes = new byte[block.length()];
+            SCRATCH.set(bytes);
+        }
+        map.get((int) block.offset(), bytes, 0, block.length());
         int payload = block.length() - 4;
         CRC32C crc = new CRC32C();
         crc.update(bytes, 0, payload);
@@ -147,10 +169,20 @@ public final class PartReader {
         }
         try {
             ByteSource in = new ByteSource(bytes, 0, payload);
-            TimestampCodec.decode(in, ts, block.count());
-            for (long[] column : columns) {
-                ValueCodec.decode(in, column, block.count());
+            int count = block.count();
+            TimestampCodec.decode(in, ts, count);
+            int from = 0;
+            while (from < count && ts[from] < startTs) {
+                from++;
             }
+            int to = count;
+            while (to > from && ts[to - 1] >= endTs) {
+                to--;
+            }
+            for (long[] column : columns) {
+                ValueCodec.decode(in, column, count, from, to);
+            }
+            return (long) from << 32 | to;
         } catch (CorruptDataException e) {
             throw new CorruptSegmentException(file, "block at offset " + block.offset() + " is malformed (" + e.getMessage() + ")");
         }

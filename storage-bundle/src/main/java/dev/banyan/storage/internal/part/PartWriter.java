@@ -29,12 +29,31 @@ public final class PartWriter {
     public static final int FOOTER_MAGIC = 0x46594E42; // "BNYF"
     public static final int FOOTER = 8 + 8 + 4 + 4;
     public static final int BLOCK_POINTS = 512;
+    /**
+     * Blocks also end at every hour boundary (epoch-aligned) once they hold this many points, so
+     * hour-aligned ranges and hourly buckets are answered from block statistics; sparse series are
+     * not cut, to keep the index small.
+     */
+    static final int MIN_POINTS_BEFORE_HOUR_CUT = 64;
+    static final long HOUR_MILLIS = 3_600_000L;
 
     /** The sorted, de-duplicated points of one series. */
     public record SeriesData(SeriesDef def, long[] timestamps, long[] values, int size) {
     }
 
     private PartWriter() {
+    }
+
+    /** How many points, from {@code from}, go into the next block. */
+    static int blockLength(long[] timestamps, int from, int size) {
+        int limit = Math.min(BLOCK_POINTS, size - from);
+        long hour = Math.floorDiv(timestamps[from], HOUR_MILLIS);
+        for (int n = MIN_POINTS_BEFORE_HOUR_CUT; n < limit; n++) {
+            if (Math.floorDiv(timestamps[from + n], HOUR_MILLIS) != hour) {
+                return n;
+            }
+        }
+        return limit;
     }
 
     public static long write(Path target, List<SeriesData> series) throws IOException {
@@ -48,8 +67,10 @@ public final class PartWriter {
         CRC32C crc = new CRC32C();
         for (SeriesData s : ordered) {
             int fields = s.def().fields().size();
-            for (int from = 0; from < s.size(); from += BLOCK_POINTS) {
-                int count = Math.min(BLOCK_POINTS, s.size() - from);
+            int[] scaleHints = new int[fields];
+            java.util.Arrays.fill(scaleHints, -1);
+            for (int from = 0; from < s.size();) {
+                int count = blockLength(s.timestamps(), from, s.size());
                 int start = out.size();
                 long[] ts = java.util.Arrays.copyOfRange(s.timestamps(), from, from + count);
                 TimestampCodec.encode(out, ts, count, scratch);
@@ -73,7 +94,7 @@ public final class PartWriter {
                     mins[f] = min;
                     maxs[f] = max;
                     if (isDouble) {
-                        ValueCodec.encodeDoubles(out, column, count, scratch);
+                        scaleHints[f] = ValueCodec.encodeDoubles(out, column, count, scratch, scaleHints[f]);
                     } else {
                         ValueCodec.encodeLongs(out, column, count, scratch);
                     }
@@ -82,6 +103,7 @@ public final class PartWriter {
                 crc.update(out.array(), start, out.size() - start);
                 out.writeInt((int) crc.getValue());
                 index.add(new BlockMeta(s.def().ref().id(), start, out.size() - start, count, ts[0], ts[count - 1], sums, mins, maxs));
+                from += count;
             }
         }
         long seriesOffset = out.size();

@@ -149,6 +149,16 @@ public final class QueryExecutor {
     }
 
     private static boolean overlapping(List<SourceBlock> blocks, List<Shard.MemorySlice> memory) {
+        if (memory.isEmpty()) {
+            // Blocks come part by part, each part's in time order: overlap shows as a step back in time.
+            boolean ascending = true;
+            for (int i = 1; i < blocks.size() && ascending; i++) {
+                ascending = blocks.get(i).block().minTs() > blocks.get(i - 1).block().maxTs();
+            }
+            if (ascending) {
+                return false;
+            }
+        }
         List<long[]> intervals = new ArrayList<>();
         for (SourceBlock b : blocks) {
             intervals.add(new long[] {b.block().minTs(), b.block().maxTs()});
@@ -222,12 +232,16 @@ public final class QueryExecutor {
 
     private void aggregateFast(SeriesDef def, int[] fieldIndexes, List<SourceBlock> blocks, List<Shard.MemorySlice> memory) {
         int fields = def.fields().size();
-        long[][] columns = null;
+        boolean[] isDouble = new boolean[fields];
+        for (int f = 0; f < fields; f++) {
+            isDouble[f] = def.fields().get(f).type() == FieldType.DOUBLE;
+        }
+        Accumulator whole = query.bucketMillis() == 0 ? accumulator(def, start) : null;
         for (SourceBlock source : blocks) {
             BlockMeta block = source.block();
             boolean inside = block.minTs() >= start && block.maxTs() < end;
-            if (inside && (query.bucketMillis() == 0 || bucketOf(block.minTs()) == bucketOf(block.maxTs()))) {
-                Accumulator acc = accumulator(def, block.minTs());
+            if (inside && (whole != null || bucketOf(block.minTs()) == bucketOf(block.maxTs()))) {
+                Accumulator acc = whole != null ? whole : accumulator(def, block.minTs());
                 for (int w = 0; w < fieldIndexes.length; w++) {
                     int f = fieldIndexes[w];
                     acc.count[w] += block.count();
@@ -237,25 +251,83 @@ public final class QueryExecutor {
                 }
                 continue;
             }
-            if (columns == null) {
+            if (columns == null || columns.length < fields) {
                 columns = new long[fields][PartWriter.BLOCK_POINTS];
             }
-            source.part().decode(block, ts, columns);
-            long[] rowValues = new long[block.count() * fields];
-            for (int i = 0; i < block.count(); i++) {
-                for (int f = 0; f < fields; f++) {
-                    rowValues[i * fields + f] = columns[f][i];
-                }
-            }
-            aggregatePoints(def, fieldIndexes, ts, rowValues, 0, block.count());
+            long rows = source.part().decode(block, ts, columns, start, end);
+            aggregateColumns(def, fieldIndexes, isDouble, ts, columns, (int) (rows >>> 32), (int) rows, whole);
         }
         for (Shard.MemorySlice slice : memory) {
             aggregatePoints(def, fieldIndexes, slice.timestamps(), slice.values(), 0, slice.size());
         }
     }
 
+    private long[][] columns;
+
+    /** Aggregates decoded columns: the in-range rows are found by binary search, then summed field by field. */
+    private void aggregateColumns(SeriesDef def, int[] fieldIndexes, boolean[] isDouble, long[] timestamps, long[][] cols,
+            int from, int to, Accumulator whole) {
+        while (from < to) {
+            Accumulator acc;
+            int runEnd;
+            if (whole != null) {
+                acc = whole;
+                runEnd = to;
+            } else {
+                long bucket = bucketOf(timestamps[from]);
+                acc = accumulator(def, timestamps[from]);
+                runEnd = Math.min(to, lowerBound(timestamps, to, bucket + query.bucketMillis()));
+            }
+            for (int w = 0; w < fieldIndexes.length; w++) {
+                int f = fieldIndexes[w];
+                long[] column = cols[f];
+                double sum = 0;
+                double min = acc.min[w];
+                double max = acc.max[w];
+                if (isDouble[f]) {
+                    for (int i = from; i < runEnd; i++) {
+                        double v = Double.longBitsToDouble(column[i]);
+                        sum += v;
+                        min = Math.min(min, v);
+                        max = Math.max(max, v);
+                    }
+                } else {
+                    for (int i = from; i < runEnd; i++) {
+                        double v = column[i];
+                        sum += v;
+                        min = Math.min(min, v);
+                        max = Math.max(max, v);
+                    }
+                }
+                acc.count[w] += runEnd - from;
+                acc.sum[w] += sum;
+                acc.min[w] = min;
+                acc.max[w] = max;
+            }
+            from = runEnd;
+        }
+    }
+
+    private static int lowerBound(long[] sorted, int size, long key) {
+        int lo = 0;
+        int hi = size;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (sorted[mid] < key) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
     private void aggregatePoints(SeriesDef def, int[] fieldIndexes, long[] timestamps, long[] values, int from, int to) {
         int fields = def.fields().size();
+        boolean[] isDouble = new boolean[fields];
+        for (int f = 0; f < fields; f++) {
+            isDouble[f] = def.fields().get(f).type() == FieldType.DOUBLE;
+        }
         Accumulator acc = null;
         long accBucket = Long.MIN_VALUE;
         for (int i = from; i < to; i++) {
@@ -271,7 +343,7 @@ public final class QueryExecutor {
             for (int w = 0; w < fieldIndexes.length; w++) {
                 int f = fieldIndexes[w];
                 long rawValue = values[i * fields + f];
-                double v = def.fields().get(f).type() == FieldType.DOUBLE ? Double.longBitsToDouble(rawValue) : rawValue;
+                double v = isDouble[f] ? Double.longBitsToDouble(rawValue) : rawValue;
                 acc.count[w]++;
                 acc.sum[w] += v;
                 if (v < acc.min[w]) {
@@ -355,8 +427,9 @@ public final class QueryExecutor {
                     values.put(fn.column(fieldNames.get(w)), v);
                 }
             }
-            // Buckets sort numerically: flip the sign bit so the unsigned text order is the signed order.
-            String order = e.getKey().tags() + String.format("%20s", Long.toUnsignedString(e.getKey().bucket() ^ Long.MIN_VALUE));
+            // Buckets sort numerically: flip the sign bit so the fixed-width hex order is the signed order.
+            String hex = Long.toHexString(e.getKey().bucket() ^ Long.MIN_VALUE);
+            String order = e.getKey().tags() + "0000000000000000".substring(hex.length()) + hex;
             sorted.put(order, new AggregateRow(e.getKey().tags(), e.getKey().bucket(), values));
         }
         return new QueryResult(List.of(), new ArrayList<>(sorted.values()));

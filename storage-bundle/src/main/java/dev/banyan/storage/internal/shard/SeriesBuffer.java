@@ -21,6 +21,24 @@ public final class SeriesBuffer {
         this.values = new long[32 * fieldCount];
     }
 
+    /** Appends point {@code p} of {@code batch} (whose fields this series has). */
+    void append(dev.banyan.storage.api.WriteBatch batch, int p) {
+        if (size == timestamps.length) {
+            timestamps = Arrays.copyOf(timestamps, size * 2);
+            values = Arrays.copyOf(values, size * 2 * fieldCount);
+        }
+        long timestamp = batch.timestamp(p);
+        if (size > 0 && timestamp <= timestamps[size - 1]) {
+            ordered = false;
+        }
+        timestamps[size] = timestamp;
+        int at = size * fieldCount;
+        for (int f = 0; f < fieldCount; f++) {
+            values[at + f] = batch.rawValue(p, f);
+        }
+        size++;
+    }
+
     void append(long timestamp, long[] source, int offset) {
         if (size == timestamps.length) {
             timestamps = Arrays.copyOf(timestamps, size * 2);
@@ -37,6 +55,10 @@ public final class SeriesBuffer {
     /** [S17] Sorts by timestamp and keeps the last write of each timestamp. */
     void normalize() {
         if (ordered) {
+            return;
+        }
+        if (size < 2) {
+            ordered = true;
             return;
         }
         Integer[] order = new Integer[size];

@@ -50,7 +50,8 @@ public final class Shard implements AutoCloseable {
     public record SyncToken(WriteAheadLog wal, long position) {
     }
 
-    private record WalSeries(SeriesDef def, int local) {
+    /** A series as the current log and memtable know it: its definition, log index and buffer. */
+    private record WalSeries(SeriesDef def, int local, SeriesBuffer buffer) {
     }
 
     private record Sealed(Memtable memtable, WriteAheadLog wal, CompletableFuture<Void> done) {
@@ -214,11 +215,13 @@ public final class Shard implements AutoCloseable {
             for (int i = 0; i < count; i++) {
                 var ref = batch.series(points[i]);
                 WalSeries known = walSeries.get(ref.id());
-                if (known == null || !known.def().ref().tags().equals(ref.tags())) {
+                if (known == null || (known.def().ref() != ref && !known.def().ref().tags().equals(ref.tags()))) {
                     // First point of the series in this log, or its tags changed: define it (again).
-                    known = new WalSeries(new SeriesDef(ref, batch.fields()), walDefinitions++);
+                    SeriesDef def = new SeriesDef(ref, batch.fields());
+                    known = new WalSeries(def, walDefinitions++, active.buffer(def));
                     walSeries.put(ref.id(), known);
-                    newDefs.add(known.def());
+                    newDefs.add(def);
+                    catalog.put(ref.id(), def);
                 }
                 pointSeries[i] = known;
             }
@@ -246,17 +249,8 @@ public final class Shard implements AutoCloseable {
                 backgroundFailure = e;
                 throw e;
             }
-            long[] values = new long[fields];
             for (int i = 0; i < count; i++) {
-                int p = points[i];
-                for (int f = 0; f < fields; f++) {
-                    values[f] = batch.rawValue(p, f);
-                }
-                SeriesDef def = pointSeries[i].def();
-                if (catalog.get(def.ref().id()) != def) {
-                    catalog.put(def.ref().id(), def);
-                }
-                active.buffer(def).append(batch.timestamp(p), values, 0);
+                pointSeries[i].buffer().append(batch, points[i]);
             }
             active.points += count;
             SyncToken token = new SyncToken(wal, position);

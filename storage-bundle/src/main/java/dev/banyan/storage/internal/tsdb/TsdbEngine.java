@@ -42,7 +42,7 @@ public final class TsdbEngine implements StorageEngine, AutoCloseable {
     private final Map<String, TsdbImpl> open = new ConcurrentHashMap<>();
 
     /** Memtable points per shard before it is flushed to a part. */
-    public static final long DEFAULT_FLUSH_THRESHOLD = 1_000_000;
+    public static final long DEFAULT_FLUSH_THRESHOLD = 2_000_000;
 
     private final ExecutorService background;
     private final Shard.Settings shardSettings;

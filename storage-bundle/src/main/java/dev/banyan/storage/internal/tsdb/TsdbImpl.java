@@ -358,27 +358,46 @@ final class TsdbImpl implements Tsdb {
             }
             newest = Math.max(newest, t);
         }
-        // Route every point to its segment and shard, then append each shard's points at once.
-        Map<Shard, int[]> routed = new LinkedHashMap<>();
-        Map<Shard, Integer> counts = new HashMap<>();
+        // Route every point to its segment and shard, then append each shard's points at once. A batch
+        // touches few shards, so targets are found by a scan that starts with the last one used.
+        List<Shard> targets = new ArrayList<>(4);
+        List<int[]> targetPoints = new ArrayList<>(4);
+        int[] targetCounts = new int[8];
         SegmentState current = null;
+        int shardNum = options.shardNum();
         synchronized (this) {
+            Shard[] byNumber = null;
+            int last = -1;
             for (int i = 0; i < n; i++) {
                 long t = batch.timestamp(i);
                 if (current == null || t < current.info.startMillis() || t >= current.info.endMillis()) {
                     current = stateFor(t);
+                    byNumber = new Shard[shardNum];
                 }
-                Shard shard = shardFor(current, batch.series(i).id());
-                int[] points = routed.computeIfAbsent(shard, k -> new int[n]);
-                int c = counts.getOrDefault(shard, 0);
-                points[c] = i;
-                counts.put(shard, c + 1);
+                int number = (int) Math.floorMod(batch.series(i).id(), (long) shardNum);
+                Shard shard = byNumber[number];
+                if (shard == null) {
+                    shard = shardFor(current, batch.series(i).id());
+                    byNumber[number] = shard;
+                }
+                if (last < 0 || targets.get(last) != shard) {
+                    last = targets.indexOf(shard);
+                    if (last < 0) {
+                        targets.add(shard);
+                        targetPoints.add(new int[n]);
+                        last = targets.size() - 1;
+                        if (last >= targetCounts.length) {
+                            targetCounts = java.util.Arrays.copyOf(targetCounts, last * 2);
+                        }
+                    }
+                }
+                targetPoints.get(last)[targetCounts[last]++] = i;
             }
         }
-        List<Shard.SyncToken> tokens = new ArrayList<>(routed.size());
+        List<Shard.SyncToken> tokens = new ArrayList<>(targets.size());
         try {
-            for (Map.Entry<Shard, int[]> target : routed.entrySet()) {
-                tokens.add(target.getKey().append(batch, target.getValue(), counts.get(target.getKey())));
+            for (int t = 0; t < targets.size(); t++) {
+                tokens.add(targets.get(t).append(batch, targetPoints.get(t), targetCounts[t]));
             }
             for (Shard.SyncToken token : tokens) {
                 Shard.sync(token, options.durability());
