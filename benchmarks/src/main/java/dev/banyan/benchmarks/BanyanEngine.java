@@ -84,7 +84,16 @@ final class BanyanEngine implements Engine {
 
     @Override
     public double q2() {
-        List<AggregateRow> rows = db.query(Query.of("cpu", new TimeRange(HOUR_12, HOUR_12 + 3_600_000L))
+        return q2(HOUR_12);
+    }
+
+    @Override
+    public double q2Unaligned() {
+        return q2(HOUR_12 + 7 * 60_000L);
+    }
+
+    private double q2(long from) {
+        List<AggregateRow> rows = db.query(Query.of("cpu", new TimeRange(from, from + 3_600_000L))
                 .aggregate(AggregateFunction.AVG, AggregateFunction.MAX).groupBy("host")).rows();
         check(rows.size() == 1000, "q2 returned " + rows.size() + " rows");
         double sum = 0;

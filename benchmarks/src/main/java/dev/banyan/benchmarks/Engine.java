@@ -19,6 +19,9 @@ interface Engine extends AutoCloseable {
     /** q2: every host, same hour, avg and max of value per host; returns the sum over hosts of avg + max. */
     double q2() throws Exception;
 
+    /** q2 over 12:07-13:07, a window that does not line up with hours: the same work without aligned blocks. */
+    double q2Unaligned() throws Exception;
+
     /** q3: count and sum of value over all points; returns {count, sum}. */
     double[] q3() throws Exception;
 

@@ -20,6 +20,7 @@ import io.questdb.griffin.SqlExecutionContextImpl;
 final class QuestDbEngine implements Engine {
 
     private static final String HOUR = "ts >= '2024-01-01T12:00:00.000000Z' AND ts < '2024-01-01T13:00:00.000000Z'";
+    private static final String UNALIGNED_HOUR = "ts >= '2024-01-01T12:07:00.000000Z' AND ts < '2024-01-01T13:07:00.000000Z'";
 
     private CairoEngine engine;
     private SqlExecutionContextImpl context;
@@ -94,9 +95,18 @@ final class QuestDbEngine implements Engine {
 
     @Override
     public double q2() throws Exception {
+        return q2(HOUR);
+    }
+
+    @Override
+    public double q2Unaligned() throws Exception {
+        return q2(UNALIGNED_HOUR);
+    }
+
+    private double q2(String window) throws Exception {
         double sum = 0;
         int rows = 0;
-        try (RecordCursorFactory factory = engine.select("SELECT host, avg(value), max(value) FROM m WHERE " + HOUR, context);
+        try (RecordCursorFactory factory = engine.select("SELECT host, avg(value), max(value) FROM m WHERE " + window, context);
                 RecordCursor cursor = factory.getCursor(context)) {
             Record record = cursor.getRecord();
             while (cursor.hasNext()) {

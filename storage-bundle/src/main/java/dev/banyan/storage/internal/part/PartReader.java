@@ -32,6 +32,8 @@ public final class PartReader {
     private final long size;
     private final Map<Long, SeriesDef> series = new HashMap<>();
     private final LongObjectMap<List<BlockMeta>> blocks = new LongObjectMap<>();
+    /** Per series, all of its blocks in this part folded into one: whole-part aggregates in one step. */
+    private final LongObjectMap<BlockMeta> summaries = new LongObjectMap<>();
     /** Block bytes are copied out of the map into a per-thread buffer: no allocation per block. */
     private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[64 << 10]);
 
@@ -115,10 +117,38 @@ public final class PartReader {
                 }
                 list.add(new BlockMeta(id, offset, length, count, minTs, maxTs, sums, mins, maxs));
             }
+            for (List<BlockMeta> list : blocks.values()) {
+                summaries.put(list.get(0).seriesId(), fold(list));
+            }
         } catch (CorruptDataException e) {
             throw new CorruptSegmentException(file, "part index malformed (" + e.getMessage() + ", index region starts at offset "
                     + seriesOffset + ")");
         }
+    }
+
+    private static BlockMeta fold(List<BlockMeta> list) {
+        BlockMeta first = list.get(0);
+        int fields = first.sums().length;
+        double[] sums = new double[fields];
+        double[] mins = new double[fields];
+        double[] maxs = new double[fields];
+        java.util.Arrays.fill(mins, Double.POSITIVE_INFINITY);
+        java.util.Arrays.fill(maxs, Double.NEGATIVE_INFINITY);
+        int count = 0;
+        for (BlockMeta b : list) {
+            count += b.count();
+            for (int f = 0; f < fields; f++) {
+                sums[f] += b.sums()[f];
+                mins[f] = Math.min(mins[f], b.mins()[f]);
+                maxs[f] = Math.max(maxs[f], b.maxs()[f]);
+            }
+        }
+        return new BlockMeta(first.seriesId(), -1, 0, count, first.minTs(), list.get(list.size() - 1).maxTs(), sums, mins, maxs);
+    }
+
+    /** All blocks of a series in this part as one (offset -1: statistics only), or null. */
+    public BlockMeta summary(long seriesId) {
+        return summaries.get(seriesId);
     }
 
     public Path file() {

@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import dev.banyan.storage.api.AggregateFunction;
 import dev.banyan.storage.api.AggregateRow;
@@ -97,6 +96,10 @@ public final class QueryExecutor {
             if (fieldIndexes == null) {
                 continue;
             }
+            List<Shard.MemorySlice> memory = snapshot.memory().getOrDefault(def.ref().id(), List.of());
+            if (query.isAggregate() && memory.isEmpty() && query.bucketMillis() == 0 && aggregateWholeParts(def, fieldIndexes, snapshot.parts())) {
+                continue;
+            }
             List<SourceBlock> blocks = new ArrayList<>();
             for (PartReader part : snapshot.parts()) {
                 for (BlockMeta block : part.blocks(def.ref().id())) {
@@ -105,7 +108,6 @@ public final class QueryExecutor {
                     }
                 }
             }
-            List<Shard.MemorySlice> memory = snapshot.memory().getOrDefault(def.ref().id(), List.of());
             if (blocks.isEmpty() && memory.isEmpty()) {
                 continue;
             }
@@ -123,6 +125,46 @@ public final class QueryExecutor {
     }
 
     private record SourceBlock(PartReader part, BlockMeta block) {
+    }
+
+    /**
+     * When every part holding the series lies wholly inside the range, in ascending time order (so no
+     * point needs de-duplicating), folds each part's per-series summary in one step.
+     *
+     * @return false, having done nothing, if that does not hold
+     */
+    private boolean aggregateWholeParts(SeriesDef def, int[] fieldIndexes, List<PartReader> parts) {
+        long previousMax = Long.MIN_VALUE;
+        boolean any = false;
+        for (PartReader part : parts) {
+            BlockMeta summary = part.summary(def.ref().id());
+            if (summary == null) {
+                continue;
+            }
+            if (summary.minTs() < start || summary.maxTs() >= end || summary.minTs() <= previousMax) {
+                return false;
+            }
+            previousMax = summary.maxTs();
+            any = true;
+        }
+        if (!any) {
+            return true;
+        }
+        Accumulator acc = accumulator(def, start);
+        for (PartReader part : parts) {
+            BlockMeta summary = part.summary(def.ref().id());
+            if (summary == null) {
+                continue;
+            }
+            for (int w = 0; w < fieldIndexes.length; w++) {
+                int f = fieldIndexes[w];
+                acc.count[w] += summary.count();
+                acc.sum[w] += summary.sums()[f];
+                acc.min[w] = Math.min(acc.min[w], summary.mins()[f]);
+                acc.max[w] = Math.max(acc.max[w], summary.maxs()[f]);
+            }
+        }
+        return true;
     }
 
     private int[] fieldIndexes(SeriesDef def) {
@@ -385,6 +427,20 @@ public final class QueryExecutor {
         return groups.computeIfAbsent(new GroupKey(lastGroupOwnerTags, bucketOf(t)), k -> new Accumulator(width));
     }
 
+    /** Rows by group tag values (in tag order), then bucket. */
+    private static final Comparator<AggregateRow> ROW_ORDER = (a, b) -> {
+        var ia = a.group().values().iterator();
+        var ib = b.group().values().iterator();
+        while (ia.hasNext() && ib.hasNext()) {
+            int c = ia.next().compareTo(ib.next());
+            if (c != 0) {
+                return c;
+            }
+        }
+        int c = Boolean.compare(ia.hasNext(), ib.hasNext());
+        return c != 0 ? c : Long.compare(a.bucketStart(), b.bucketStart());
+    };
+
     public QueryResult result() {
         if (!query.isAggregate()) {
             List<SeriesRows> series = new ArrayList<>();
@@ -408,7 +464,7 @@ public final class QueryExecutor {
             return new QueryResult(series, List.of());
         }
         List<String> fieldNames = query.fields().isEmpty() ? (projection == null ? List.of() : projection) : query.fields();
-        TreeMap<String, AggregateRow> sorted = new TreeMap<>();
+        List<AggregateRow> rows = new ArrayList<>(groups.size());
         for (Map.Entry<GroupKey, Accumulator> e : groups.entrySet()) {
             Accumulator acc = e.getValue();
             Map<String, Double> values = new LinkedHashMap<>();
@@ -427,11 +483,9 @@ public final class QueryExecutor {
                     values.put(fn.column(fieldNames.get(w)), v);
                 }
             }
-            // Buckets sort numerically: flip the sign bit so the fixed-width hex order is the signed order.
-            String hex = Long.toHexString(e.getKey().bucket() ^ Long.MIN_VALUE);
-            String order = e.getKey().tags() + "0000000000000000".substring(hex.length()) + hex;
-            sorted.put(order, new AggregateRow(e.getKey().tags(), e.getKey().bucket(), values));
+            rows.add(new AggregateRow(e.getKey().tags(), e.getKey().bucket(), values));
         }
-        return new QueryResult(List.of(), new ArrayList<>(sorted.values()));
+        rows.sort(ROW_ORDER);
+        return new QueryResult(List.of(), rows);
     }
 }
