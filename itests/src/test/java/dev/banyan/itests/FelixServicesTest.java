@@ -26,7 +26,20 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
 
+import static org.junit.Assert.fail;
+
+import java.util.Map;
+
 import dev.banyan.schema.api.Catalog;
+import dev.banyan.schema.api.FieldSpec;
+import dev.banyan.schema.api.Measure;
+import dev.banyan.schema.api.TagSpec;
+import dev.banyan.server.api.DataPoint;
+import dev.banyan.server.api.MeasureService;
+import dev.banyan.storage.api.AggregateFunction;
+import dev.banyan.storage.api.Query;
+import dev.banyan.storage.api.QueryResult;
+import dev.banyan.storage.api.TimeRange;
 import dev.banyan.schema.api.Group;
 import dev.banyan.schema.api.GroupStatus;
 import dev.banyan.schema.api.IntervalRule;
@@ -73,19 +86,51 @@ public class FelixServicesTest {
     }
 
     @Test
-    public void registryAndRepositoryServeGroupsWithoutAStorageSupplierAsPortable() throws Exception {
+    public void measureServiceWritesValidatedPointsToServingGroups() throws Exception {
         Path root = freshDataRoot();
-        long before = serviceId(SchemaRegistry.class);
+        long registryBefore = serviceId(SchemaRegistry.class);
+        configure("dev.banyan.storage", "dataRoot", root.toString());
         configure("dev.banyan.schema.registry", "directory", root.resolve(".registry").toString());
-        // A configuration change re-activates the registry: wait for the new instance, then for the repository.
-        Await.until(Duration.ofSeconds(30), () -> serviceId(SchemaRegistry.class) > before
-                && service(SchemaRepository.class).isPresent() ? null : "registry and repository not yet back");
+        // Both re-activate; the repository follows them and is published again once booted.
+        Await.until(Duration.ofSeconds(30), () -> serviceId(SchemaRegistry.class) > registryBefore
+                && root.equals(service(StorageEngine.class).map(StorageEngine::dataRoot).orElse(null))
+                && service(SchemaRepository.class).isPresent() && service(MeasureService.class).isPresent()
+                ? null : "services not yet back on " + root);
         SchemaRegistry registry = service(SchemaRegistry.class).orElseThrow();
-        registry.createGroup(Group.of("portable1", Catalog.MEASURE, new ResourceOpts(1, IntervalRule.days(1), IntervalRule.days(3))));
-        assertTrue(Files.isRegularFile(root.resolve(".registry/schema.yaml")));
-        Await.until(Duration.ofSeconds(30), () -> service(SchemaRepository.class)
-                .map(r -> r.status().equals(List.of(new GroupStatus("portable1", GroupStatus.State.PORTABLE, null, 0))))
-                .orElse(false) ? null : "repository does not list portable1");
+        registry.createGroup(Group.of("sw", Catalog.MEASURE, new ResourceOpts(2, IntervalRule.days(1), IntervalRule.days(7))));
+        registry.createMeasure(new Measure("sw", "cpu", List.of(new TagSpec("host", TagSpec.TagType.STRING),
+                new TagSpec("region", TagSpec.TagType.STRING)), List.of(new FieldSpec("value", FieldSpec.FieldType.DOUBLE)),
+                List.of("host"), 0, 0));
+        Await.until(Duration.ofSeconds(30), () -> service(MeasureService.class).map(m -> m.status().equals(
+                List.of(new GroupStatus("sw", GroupStatus.State.SERVING, null, 1)))).orElse(false) ? null : "sw not serving");
+        assertTrue("the group's TSDB is open under the data root", Files.exists(root.resolve("sw/lock")));
+
+        MeasureService measures = service(MeasureService.class).orElseThrow();
+        long t0 = 1_704_067_200_000L;
+        measures.write("sw", "cpu", List.of(
+                new DataPoint(t0, Map.of("host", "h1", "region", "eu"), Map.of("value", 1.5)),
+                new DataPoint(t0 + 1000, Map.of("host", "h1", "region", "eu"), Map.of("value", 2.5)),
+                new DataPoint(t0, Map.of("host", "h2", "region", "us"), Map.of("value", 10.0))));
+        try {
+            measures.write("sw", "cpu", List.of(
+                    new DataPoint(t0 + 2000, Map.of("host", "h1"), Map.of("value", 3.0)),
+                    new DataPoint(t0 + 3000, Map.of("host", "h1"), Map.of("valu", 4.0))));
+            fail("unknown field");
+        } catch (IllegalArgumentException e) {
+            assertEquals("measure sw/cpu: point 1: missing field 'value'", e.getMessage());
+        }
+        try {
+            measures.write("sw", "cpu", List.of(new DataPoint(t0, Map.of("region", "eu"), Map.of("value", 1.0))));
+            fail("missing entity tag");
+        } catch (IllegalArgumentException e) {
+            assertEquals("measure sw/cpu: point 0: missing entity tag 'host'", e.getMessage());
+        }
+        QueryResult avg = measures.query("sw", Query.of("cpu", new TimeRange(t0, t0 + 60_000))
+                .aggregate(AggregateFunction.AVG, AggregateFunction.COUNT).groupBy("region"));
+        assertEquals(2, avg.rows().size());
+        assertEquals(Map.of("region", "eu"), avg.rows().get(0).group());
+        assertEquals("nothing of the refused writes was stored", 2, avg.rows().get(0).value(AggregateFunction.COUNT, "value"), 0);
+        assertEquals(2.0, avg.rows().get(0).value(AggregateFunction.AVG, "value"), 0);
     }
 
     private Path freshDataRoot() throws Exception {

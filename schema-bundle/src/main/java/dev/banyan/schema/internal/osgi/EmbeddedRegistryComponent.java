@@ -37,7 +37,7 @@ import dev.banyan.schema.internal.registry.RetryClock;
  * [R2][R3] The embedded registry as a service, plus the whiteboard: every {@link SchemaEventHandler}
  * service is registered (with the onInit retry) on a thread of its own, so DS is never blocked.
  */
-@Component(service = SchemaRegistry.class, configurationPid = "dev.banyan.schema.registry")
+@Component(service = SchemaRegistry.class, configurationPid = "dev.banyan.schema.registry", immediate = true)
 @Designate(ocd = EmbeddedRegistryComponent.Config.class)
 public final class EmbeddedRegistryComponent implements SchemaRegistry {
 

@@ -16,7 +16,7 @@ import dev.banyan.schema.internal.failfast.ExitAction;
 import dev.banyan.schema.internal.failfast.FailFastService;
 
 /** [R9] The server's fail-fast decision: FATAL line, framework stop, non-zero exit. */
-@Component(service = FailFast.class, configurationPid = "dev.banyan.failfast")
+@Component(service = FailFast.class, configurationPid = "dev.banyan.failfast", immediate = true)
 @Designate(ocd = FailFastComponent.Config.class)
 public final class FailFastComponent implements FailFast {
 

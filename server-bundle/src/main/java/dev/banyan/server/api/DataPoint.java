@@ -1,0 +1,19 @@
+package dev.banyan.server.api;
+
+import java.util.Map;
+
+/**
+ * One point of a measure, as an application writes it.
+ *
+ * @param timestampMillis epoch milliseconds, positive
+ * @param tags            tag name to value: every entity tag of the measure, optionally others it declares
+ *                        (LONG tags as decimal text)
+ * @param fields          field name to value: every field of the measure; LONG fields take integral numbers
+ */
+public record DataPoint(long timestampMillis, Map<String, String> tags, Map<String, Number> fields) {
+
+    public DataPoint {
+        tags = Map.copyOf(tags);
+        fields = Map.copyOf(fields);
+    }
+}

@@ -1,0 +1,14 @@
+package dev.banyan.server.api;
+
+/**
+ * The group exists but its database is not open on this node right now (it failed to open, or a
+ * bundle update is switching it over). Nothing was written; retrying later may succeed.
+ */
+public class GroupNotServingException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    public GroupNotServingException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

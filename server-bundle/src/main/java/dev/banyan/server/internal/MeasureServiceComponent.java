@@ -1,0 +1,75 @@
+package dev.banyan.server.internal;
+
+import java.util.List;
+
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import dev.banyan.schema.api.GroupDatabase;
+import dev.banyan.schema.api.GroupStatus;
+import dev.banyan.schema.api.Measure;
+import dev.banyan.schema.api.SchemaRepository;
+import dev.banyan.server.api.DataPoint;
+import dev.banyan.server.api.GroupNotServingException;
+import dev.banyan.server.api.InvalidPointException;
+import dev.banyan.server.api.MeasureService;
+import dev.banyan.storage.api.Query;
+import dev.banyan.storage.api.QueryResult;
+import dev.banyan.storage.api.StorageException;
+import dev.banyan.storage.api.Tsdb;
+
+/** {@link MeasureService} over the schema repository's serving groups. */
+@Component(service = MeasureService.class, immediate = true)
+public final class MeasureServiceComponent implements MeasureService {
+
+    @Reference
+    private SchemaRepository repository;
+
+    @Override
+    public void write(String group, String measure, List<DataPoint> points) {
+        Measure schema = measure(group, measure);
+        var batch = PointValidator.toBatch(schema, points);
+        Tsdb tsdb = tsdb(group);
+        try {
+            tsdb.write(batch);
+        } catch (StorageException e) {
+            if (tsdb.isClosed()) {
+                throw new GroupNotServingException("group " + group + " closed during the write; nothing of this write "
+                        + "is acknowledged, retry it", e);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public QueryResult query(String group, Query query) {
+        measure(group, query.measure());
+        Tsdb tsdb = tsdb(group);
+        try {
+            return tsdb.query(query);
+        } catch (StorageException e) {
+            if (tsdb.isClosed()) {
+                throw new GroupNotServingException("group " + group + " closed during the query; retry it", e);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public List<GroupStatus> status() {
+        return repository.status();
+    }
+
+    private Measure measure(String group, String measure) {
+        return repository.measure(group, measure).orElseThrow(() -> new InvalidPointException(
+                "measure " + group + "/" + measure + " does not exist"));
+    }
+
+    private Tsdb tsdb(String group) {
+        GroupDatabase database = repository.database(group).orElseThrow(() -> new GroupNotServingException(
+                "group " + group + " is not serving: " + repository.status().stream().filter(s -> s.group().equals(group))
+                        .map(s -> s.state() + (s.reason() == null ? "" : " (" + s.reason() + ")")).findFirst()
+                        .orElse("unknown group"), null));
+        return ((StorageGroupDatabase) database).tsdb();
+    }
+}
