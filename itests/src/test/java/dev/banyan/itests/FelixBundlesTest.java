@@ -56,7 +56,7 @@ public class FelixBundlesTest {
             return notActive.isEmpty() ? null : "bundles not ACTIVE: " + notActive;
         });
         Set<String> names = Arrays.stream(context.getBundles()).map(Bundle::getSymbolicName).collect(Collectors.toSet());
-        for (ReactorBundles.BuiltBundle built : ReactorBundles.all()) {
+        for (ReactorBundles.BuiltBundle built : ReactorBundles.forFelix()) {
             assertTrue(built.symbolicName() + " is installed", names.contains(built.symbolicName()));
         }
     }

@@ -37,7 +37,7 @@ public final class FelixOptions {
         options.add(mavenBundle("org.slf4j", "slf4j-api", version("slf4j")));
         options.add(mavenBundle("org.slf4j", "slf4j-simple", version("slf4j")));
         options.add(mavenBundle("org.yaml", "snakeyaml", version("snakeyaml")));
-        for (ReactorBundles.BuiltBundle built : ReactorBundles.all()) {
+        for (ReactorBundles.BuiltBundle built : ReactorBundles.forFelix()) {
             // file: URLs of this build's jars, never possibly stale SNAPSHOTs from the local repository.
             options.add(bundle(built.jar().toUri().toString()));
         }

@@ -32,6 +32,11 @@ public final class ReactorBundles {
     private ReactorBundles() {
     }
 
+    /** The bundles that run in plain Felix: all but those needing Karaf (they declare {@code Karaf-Commands}). */
+    public static List<BuiltBundle> forFelix() {
+        return all().stream().filter(b -> b.header("Karaf-Commands") == null).toList();
+    }
+
     public static Path reactorDir() {
         return Paths.get(System.getProperty("banyan.reactor.dir", "..")).toAbsolutePath().normalize();
     }

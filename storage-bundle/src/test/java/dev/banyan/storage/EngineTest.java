@@ -69,6 +69,21 @@ public class EngineTest {
         assertFalse(Files.exists(root.resolve("g1")));
     }
 
+    @Test
+    public void checkListsEverySegmentOpenWouldRefuseAndChangesNothing() throws Exception {
+        Path root = tmp.getRoot().toPath();
+        StorageFixture.plantSegment(root.resolve("good"), "seg-20240101", "1.4.0", true);
+        Path old = StorageFixture.plantSegment(root.resolve("bad"), "seg-20240101", "1.3.0", true);
+        Path bare = StorageFixture.plantSegment(root.resolve("bad"), "seg-20240102", null, true);
+        StorageFixture.plantSegment(root.resolve("bad"), "seg-20240103", null, false);
+        List<String> before = dev.banyan.testsupport.TreeSnapshot.of(root);
+        List<dev.banyan.storage.api.SegmentProblem> problems = StorageFixture.engine(root).check(root);
+        assertEquals(List.of(
+                new dev.banyan.storage.api.SegmentProblem("bad", old, "incompatible version 1.3.0, supported versions: 1.4.0, 1.5.0"),
+                new dev.banyan.storage.api.SegmentProblem("bad", bare, "segment holds data but has no metadata file")), problems);
+        assertEquals(before, dev.banyan.testsupport.TreeSnapshot.of(root));
+    }
+
     private static void assertFails(Runnable action, String fragment) {
         try {
             action.run();

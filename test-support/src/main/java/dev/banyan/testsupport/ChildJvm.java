@@ -14,8 +14,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real child JVM running a main class from the test class path, for tests of exit codes, crashes
- * and cross-process locks. Its stdout and stderr are merged and collected line by line.
+ * A real child JVM running a main class from the test class path (or any child process), for tests
+ * of exit codes, crashes and cross-process locks. Its stdout and stderr are merged and collected
+ * line by line.
  */
 public final class ChildJvm implements AutoCloseable {
 
@@ -41,6 +42,11 @@ public final class ChildJvm implements AutoCloseable {
         command.add(mainClass.getName());
         command.addAll(List.of(args));
         return new ChildJvm(new ProcessBuilder(command).redirectErrorStream(true).start());
+    }
+
+    /** Any child process (for example a server's start script), with the same output handling. */
+    public static ChildJvm startProcess(ProcessBuilder builder) throws IOException {
+        return new ChildJvm(builder.redirectErrorStream(true).start());
     }
 
     /** Surefire runs tests through a manifest-only jar; the real class path is in its own property. */
@@ -87,8 +93,23 @@ public final class ChildJvm implements AutoCloseable {
         return process.exitValue();
     }
 
+    public boolean hasExited() {
+        return !process.isAlive();
+    }
+
+    public int exitStatus() {
+        return process.exitValue();
+    }
+
+    /** SIGTERM: the process runs its shutdown hooks. */
+    public void terminate() {
+        process.destroy();
+    }
+
     /** SIGKILL: no shutdown hook, no finally block, no flush runs in the child. */
     public void kill() throws InterruptedException {
+        // A start script may run the JVM as its child: end the whole tree.
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         process.waitFor();
         reader.join(TimeUnit.SECONDS.toMillis(5));

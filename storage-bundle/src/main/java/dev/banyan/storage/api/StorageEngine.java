@@ -1,6 +1,7 @@
 package dev.banyan.storage.api;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -38,4 +39,11 @@ public interface StorageEngine {
     void drop(String group);
 
     StorageCounters counters();
+
+    /**
+     * Offline pre-flight: lists every segment under {@code dataRoot} (any group) that open would
+     * refuse for its version or metadata: an unsupported version, unreadable or missing metadata
+     * with data present, or an unparsable segment dir name. Reads only; takes no lock.
+     */
+    List<SegmentProblem> check(Path dataRoot);
 }

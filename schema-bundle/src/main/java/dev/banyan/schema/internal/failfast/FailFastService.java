@@ -37,9 +37,18 @@ public final class FailFastService implements FailFast {
             return;
         }
         LOG.error(line, cause);
-        System.err.println(line);
-        System.err.flush();
+        if (!logReachesConsole()) {
+            // An operator watching the terminal must see it exactly once.
+            System.err.println(line);
+            System.err.flush();
+        }
         action.execute(line, cause);
+    }
+
+    /** {@code bin/karaf run} sends the log to the console itself ({@code -Dkaraf.log.console=ALL}). */
+    private static boolean logReachesConsole() {
+        String console = System.getProperty("karaf.log.console");
+        return console != null && !console.isBlank() && !"OFF".equalsIgnoreCase(console);
     }
 
     static String fatalLine(String context, Throwable cause) {

@@ -8,6 +8,7 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import javax.management.StandardMBean;
 
+import org.osgi.annotation.bundle.Capability;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -35,6 +36,9 @@ import dev.banyan.schema.internal.repository.RetryPolicy;
  * with a group missing.
  */
 @Component(immediate = true, service = {})
+// Registered by hand once boot has succeeded, so the capability is declared for resolvers here.
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=\"dev.banyan.schema.api.SchemaRepository\"",
+        uses = SchemaRepository.class)
 public final class SchemaRepositoryComponent {
 
     static final String HANDLER_NAME = "schema-repository";

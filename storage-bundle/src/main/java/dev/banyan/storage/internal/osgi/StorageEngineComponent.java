@@ -3,6 +3,7 @@ package dev.banyan.storage.internal.osgi;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,6 +23,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.banyan.storage.api.SegmentProblem;
 import dev.banyan.storage.api.StorageCounters;
 import dev.banyan.storage.api.StorageEngine;
 import dev.banyan.storage.api.Tsdb;
@@ -154,5 +156,10 @@ public final class StorageEngineComponent implements StorageEngine {
     @Override
     public StorageCounters counters() {
         return engine.counters();
+    }
+
+    @Override
+    public List<SegmentProblem> check(Path dataRoot) {
+        return engine.check(dataRoot);
     }
 }

@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.banyan.storage.api.SegmentProblem;
 import dev.banyan.storage.api.StorageCounters;
 import dev.banyan.storage.api.StorageEngine;
 import dev.banyan.storage.api.StorageException;
@@ -122,6 +123,11 @@ public final class TsdbEngine implements StorageEngine, AutoCloseable {
     @Override
     public StorageCounters counters() {
         return metrics.snapshot();
+    }
+
+    @Override
+    public List<SegmentProblem> check(Path root) {
+        return SegmentCheck.scan(root, versions);
     }
 
     /** [S14] The scheduled retention pass over every open database, at the engine clock's "now". */

@@ -1,0 +1,143 @@
+package dev.banyan.karaf;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import dev.banyan.testsupport.ChildJvm;
+
+/**
+ * One copy of the Banyan assembly, started the way an operator starts it ({@code bin/karaf run})
+ * and driven through {@code bin/client}. bin/ and etc/ are copied per instance; lib/ and system/
+ * (read only) are linked.
+ */
+final class KarafInstance implements AutoCloseable {
+
+    record Result(int status, String output) {
+    }
+
+    private final Path home;
+    private ChildJvm process;
+
+    private KarafInstance(Path home) {
+        this.home = home;
+    }
+
+    static KarafInstance create(Path dir) throws IOException {
+        Path assembly = Path.of(System.getProperty("banyan.assembly")).toAbsolutePath().normalize();
+        if (!Files.isExecutable(assembly.resolve("bin/karaf"))) {
+            throw new IllegalStateException("no assembly at " + assembly + ": build the distribution module first");
+        }
+        Files.createDirectories(dir);
+        copyTree(assembly.resolve("bin"), dir.resolve("bin"));
+        copyTree(assembly.resolve("etc"), dir.resolve("etc"));
+        Files.deleteIfExists(dir.resolve("etc/banyan-admin.password"));
+        Files.createSymbolicLink(dir.resolve("lib"), assembly.resolve("lib"));
+        Files.createSymbolicLink(dir.resolve("system"), assembly.resolve("system"));
+        Files.createDirectories(dir.resolve("deploy"));
+        Files.createDirectories(dir.resolve("data"));
+        return new KarafInstance(dir);
+    }
+
+    Path home() {
+        return home;
+    }
+
+    Path dataRoot() {
+        return home.resolve("data/banyan");
+    }
+
+    void start() throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/karaf").toString(), "run").directory(home.toFile());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        process = ChildJvm.startProcess(builder);
+    }
+
+    /** Polls {@code banyan:status} until the shell answers. */
+    void awaitServing(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Result last = null;
+        while (System.nanoTime() < deadline) {
+            if (process.hasExited()) {
+                throw new AssertionError("server exited with " + process.exitStatus() + " while starting:\n" + output());
+            }
+            if (Files.exists(home.resolve("etc/banyan-admin.password"))) {
+                last = client("banyan:status");
+                if (last.status() == 0) {
+                    return;
+                }
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("server not serving after " + timeout + "; last client answer: " + last + "\n" + output());
+    }
+
+    Result client(String command) throws Exception {
+        String password = Files.readString(home.resolve("etc/banyan-admin.password")).strip();
+        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/client").toString(), "-u", "banyan", "-p", password, "-b")
+                .directory(home.toFile()).redirectErrorStream(true);
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process client = builder.start();
+        client.getOutputStream().write((command + "\n").getBytes(StandardCharsets.UTF_8));
+        client.getOutputStream().close();
+        String out = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!client.waitFor(60, TimeUnit.SECONDS)) {
+            client.destroyForcibly();
+            throw new AssertionError("bin/client hung on: " + command);
+        }
+        // Strip the ANSI colours Karaf adds to error messages.
+        return new Result(client.exitValue(), out.replaceAll("\u001B\\[[;\\d]*m", ""));
+    }
+
+    int awaitExit(Duration timeout) throws InterruptedException {
+        return process.awaitExit(timeout);
+    }
+
+    /** The operator's clean stop: Karaf stops the framework, components close their databases. */
+    int shutdown(Duration timeout) throws Exception {
+        client("system:shutdown -f");
+        return process.awaitExit(timeout);
+    }
+
+    List<String> fatalLines() {
+        return process.output().stream().filter(l -> l.contains("FATAL")).toList();
+    }
+
+    String output() {
+        return String.join("\n", process.output());
+    }
+
+    List<Path> lockFiles() throws IOException {
+        if (!Files.exists(dataRoot())) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(dataRoot())) {
+            return files.filter(p -> p.getFileName().toString().equals("lock")).toList();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (process != null) {
+            process.close();
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path p : files.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+}

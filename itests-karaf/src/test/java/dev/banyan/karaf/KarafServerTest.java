@@ -1,0 +1,119 @@
+package dev.banyan.karaf;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * [R9] The server as operators run it: the real Karaf assembly started with {@code bin/karaf run},
+ * used through {@code bin/client}, and stopping itself with one FATAL line and a non-zero status
+ * when it meets an incompatible segment, at boot or at runtime, leaving no lock file.
+ */
+public class KarafServerTest {
+
+    private static final Duration BOOT = Duration.ofSeconds(180);
+
+    @Rule
+    public TemporaryFolder tmp = new TemporaryFolder();
+
+    /** A group directory whose only segment was written by storage format 1.3.0. */
+    private static Path plantLegacyGroup(Path dataRoot, String group) throws Exception {
+        Path segment = Files.createDirectories(dataRoot.resolve(group).resolve("seg-20240101"));
+        Files.writeString(segment.resolve("metadata"), "1.3.0\n");
+        Files.createDirectories(segment.resolve("shard-0"));
+        return segment;
+    }
+
+    @Test
+    public void serverServesAnOperatorsSessionAndStopsCleanly() throws Exception {
+        try (KarafInstance karaf = KarafInstance.create(tmp.newFolder("serve").toPath())) {
+            long start = System.nanoTime();
+            karaf.start();
+            karaf.awaitServing(BOOT);
+            System.out.printf("boot to serving: %.1f s%n", (System.nanoTime() - start) / 1e9);
+            assertOk(karaf.client("banyan:group-create --shards 2 --interval 1d --ttl 7d sw"), "Created group sw");
+            assertOk(karaf.client("banyan:measure-create --tag host:STRING --tag region:STRING --field value:DOUBLE "
+                    + "--entity host sw cpu"), "Created measure sw/cpu");
+            assertOk(karaf.client("banyan:write --tags host=h1,region=eu --fields value=1.5 --time 2024-01-01T12:00:00Z sw cpu"), "Wrote 1 point");
+            assertOk(karaf.client("banyan:write --tags host=h1,region=eu --fields value=2.5 --time 2024-01-01T12:00:10Z sw cpu"), "Wrote 1 point");
+            KarafInstance.Result refused = karaf.client("banyan:write --tags host=h1 --fields valu=3 sw cpu");
+            assertTrue(refused.output(), refused.status() != 0 && refused.output().contains("measure sw/cpu: point 0: missing field 'value'"));
+            KarafInstance.Result raw = karaf.client("banyan:query --from 2024-01-01T00:00:00Z --to 2024-01-02T00:00:00Z sw cpu");
+            assertOk(raw, "2024-01-01T12:00:10Z");
+            assertTrue(raw.output(), raw.output().contains("1.5") && raw.output().contains("2.5"));
+            assertOk(karaf.client("banyan:query --from 2024-01-01T00:00:00Z --to 2024-01-02T00:00:00Z --agg avg,count "
+                    + "--group-by region sw cpu"), "{region=eu}");
+            assertOk(karaf.client("banyan:status"), "SERVING");
+            assertOk(karaf.client("banyan:check"), "OK: every segment");
+            assertEquals("clean shutdown", 0, karaf.shutdown(Duration.ofSeconds(60)));
+            assertEquals("every lock released", List.of(), karaf.lockFiles());
+        }
+    }
+
+    @Test
+    public void failsFastAtBootOnAnIncompatibleSegment() throws Exception {
+        try (KarafInstance karaf = KarafInstance.create(tmp.newFolder("boot").toPath())) {
+            Path segment = plantLegacyGroup(karaf.dataRoot(), "legacy");
+            Files.createDirectories(karaf.dataRoot().resolve(".registry"));
+            Files.writeString(karaf.dataRoot().resolve(".registry/schema.yaml"), """
+                    revision: 1
+                    groups:
+                      - name: legacy
+                        catalog: MEASURE
+                        shardNum: 1
+                        segmentInterval: {unit: DAY, num: 1}
+                        ttl: {unit: DAY, num: 7}
+                        createRevision: 1
+                        modRevision: 1
+                    measures: []
+                    """);
+            long start = System.nanoTime();
+            karaf.start();
+            int status = karaf.awaitExit(BOOT);
+            System.out.printf("boot to fail-fast exit: %.1f s%n", (System.nanoTime() - start) / 1e9);
+            assertEquals("exit status; output:\n" + karaf.output(), 1, status);
+            assertFatalLine(karaf, "group legacy", segment);
+            assertEquals(List.of(), karaf.lockFiles());
+        }
+    }
+
+    @Test
+    public void failsFastAtRuntimeWhenAGroupIsRegisteredOverAnIncompatibleSegment() throws Exception {
+        try (KarafInstance karaf = KarafInstance.create(tmp.newFolder("runtime").toPath())) {
+            karaf.start();
+            karaf.awaitServing(BOOT);
+            assertOk(karaf.client("banyan:group-create healthy"), "Created group healthy");
+            Path segment = plantLegacyGroup(karaf.dataRoot(), "legacy");
+            long start = System.nanoTime();
+            karaf.client("banyan:group-create legacy");
+            int status = karaf.awaitExit(Duration.ofSeconds(60));
+            System.out.printf("runtime fail-fast to exit: %.1f s%n", (System.nanoTime() - start) / 1e9);
+            assertEquals("exit status; output:\n" + karaf.output(), 1, status);
+            assertFatalLine(karaf, "group legacy", segment);
+            assertEquals("the healthy group's lock is released too", List.of(), karaf.lockFiles());
+        }
+    }
+
+    private static void assertFatalLine(KarafInstance karaf, String group, Path segment) {
+        List<String> fatal = karaf.fatalLines();
+        assertEquals("exactly one FATAL line; output:\n" + karaf.output(), 1, fatal.size());
+        String line = fatal.get(0);
+        for (String part : List.of(group, "incompatible version 1.3.0", "supported versions: 1.4.0, 1.5.0",
+                "segment: " + segment.toAbsolutePath())) {
+            assertTrue("'" + part + "' in: " + line, line.contains(part));
+        }
+    }
+
+    private static void assertOk(KarafInstance.Result result, String expected) {
+        assertEquals(result.output(), 0, result.status());
+        assertTrue(result.output(), result.output().contains(expected));
+    }
+}

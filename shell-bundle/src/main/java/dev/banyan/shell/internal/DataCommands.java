@@ -1,0 +1,202 @@
+package dev.banyan.shell.internal;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.table.ShellTable;
+
+import dev.banyan.schema.api.FieldSpec;
+import dev.banyan.schema.api.Measure;
+import dev.banyan.schema.api.SchemaRegistry;
+import dev.banyan.server.api.DataPoint;
+import dev.banyan.server.api.MeasureService;
+import dev.banyan.storage.api.AggregateFunction;
+import dev.banyan.storage.api.AggregateRow;
+import dev.banyan.storage.api.Query;
+import dev.banyan.storage.api.QueryResult;
+import dev.banyan.storage.api.SeriesRows;
+import dev.banyan.storage.api.TimeRange;
+
+/** banyan:write and banyan:query. */
+public final class DataCommands {
+
+    private DataCommands() {
+    }
+
+    static Map<String, String> pairs(String option, String text) {
+        Map<String, String> map = new LinkedHashMap<>();
+        if (text == null || text.isBlank()) {
+            return map;
+        }
+        for (String pair : text.split(",")) {
+            String[] kv = pair.split("=", 2);
+            if (kv.length != 2 || kv[0].isBlank()) {
+                throw new IllegalArgumentException(option + ": expected name=value[,name=value...], got '" + pair + "'");
+            }
+            map.put(kv[0].trim(), kv[1].trim());
+        }
+        return map;
+    }
+
+    @Service
+    @Command(scope = "banyan", name = "write", description = "Writes one point of a measure (validated against its schema).")
+    public static class Write implements Action {
+
+        @Reference
+        private MeasureService measures;
+
+        @Reference
+        private SchemaRegistry registry;
+
+        @Argument(index = 0, name = "group", required = true, description = "Group")
+        @Completion(GroupNameCompleter.class)
+        private String group;
+
+        @Argument(index = 1, name = "measure", required = true, description = "Measure")
+        private String measure;
+
+        @Option(name = "--tags", required = true, description = "Tags as name=value,..., including every entity tag")
+        private String tags;
+
+        @Option(name = "--fields", required = true, description = "Field values as name=value,...")
+        private String fields;
+
+        @Option(name = "--time", description = "Epoch milliseconds, 'now' (default) or an instant like 2024-01-01T12:00:00Z")
+        private String time = "now";
+
+        @Override
+        public Object execute() {
+            Measure schema = registry.getMeasure(group, measure)
+                    .orElseThrow(() -> new IllegalArgumentException("measure " + group + "/" + measure + " does not exist"));
+            Map<String, Number> values = new LinkedHashMap<>();
+            for (Map.Entry<String, String> field : pairs("--fields", fields).entrySet()) {
+                FieldSpec spec = schema.fields().stream().filter(f -> f.name().equals(field.getKey())).findFirst().orElse(null);
+                try {
+                    values.put(field.getKey(), spec != null && spec.type() == FieldSpec.FieldType.LONG
+                            ? (Number) Long.parseLong(field.getValue()) : (Number) Double.parseDouble(field.getValue()));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("--fields: " + field.getKey() + "=" + field.getValue() + " is not a number");
+                }
+            }
+            long ts = Durations.time("--time", time);
+            measures.write(group, measure, List.of(new DataPoint(ts, pairs("--tags", tags), values)));
+            System.out.println("Wrote 1 point to " + group + "/" + measure + " at " + Instant.ofEpochMilli(ts));
+            return null;
+        }
+    }
+
+    @Service
+    @Command(scope = "banyan", name = "query", description = "Reads a measure: raw points, or aggregates per series, per tag "
+            + "group and per time bucket.")
+    public static class QueryCommand implements Action {
+
+        @Reference
+        private MeasureService measures;
+
+        @Argument(index = 0, name = "group", required = true, description = "Group")
+        @Completion(GroupNameCompleter.class)
+        private String group;
+
+        @Argument(index = 1, name = "measure", required = true, description = "Measure")
+        private String measure;
+
+        @Option(name = "--from", description = "Start (inclusive): epoch ms, 'now' or an instant (default: 1 hour ago)")
+        private String from;
+
+        @Option(name = "--to", description = "End (exclusive): epoch ms, 'now' or an instant (default: now + 1 minute)")
+        private String to;
+
+        @Option(name = "--where", description = "Tag conditions as name=value,...")
+        private String where;
+
+        @Option(name = "--fields", description = "Comma-separated fields (default: all)")
+        private String fields;
+
+        @Option(name = "--agg", description = "Comma-separated functions: count,sum,min,max,avg")
+        private String agg;
+
+        @Option(name = "--group-by", description = "Comma-separated tags to group by; empty string: one group (default: per series)")
+        private String groupBy;
+
+        @Option(name = "--bucket", description = "Time bucket such as 1m, 1h or 1d")
+        private String bucket;
+
+        @Option(name = "--limit", description = "Rows to print per series (default 100)")
+        private int limit = 100;
+
+        @Override
+        public Object execute() {
+            long end = to == null ? System.currentTimeMillis() + 60_000 : Durations.time("--to", to);
+            long start = from == null ? end - 3_660_000 : Durations.time("--from", from);
+            Query query = Query.of(measure, new TimeRange(start, end));
+            for (Map.Entry<String, String> condition : pairs("--where", where).entrySet()) {
+                query = query.where(condition.getKey(), condition.getValue());
+            }
+            if (fields != null) {
+                query = query.fields(fields.split(","));
+            }
+            if (agg != null) {
+                List<AggregateFunction> functions = new ArrayList<>();
+                for (String fn : agg.split(",")) {
+                    try {
+                        functions.add(AggregateFunction.valueOf(fn.trim().toUpperCase()));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("--agg: unknown function '" + fn + "', use count,sum,min,max,avg");
+                    }
+                }
+                query = query.aggregate(functions.toArray(new AggregateFunction[0]));
+                if (groupBy != null) {
+                    query = query.groupBy(groupBy.isBlank() ? new String[0] : groupBy.split(","));
+                }
+                if (bucket != null) {
+                    query = query.bucket(Durations.millis("--bucket", bucket));
+                }
+            }
+            print(measures.query(group, query));
+            return null;
+        }
+
+        private void print(QueryResult result) {
+            ShellTable table = new ShellTable();
+            if (!result.rows().isEmpty()) {
+                table.column("Group");
+                table.column("Bucket");
+                List<String> columns = new ArrayList<>(result.rows().get(0).values().keySet());
+                columns.forEach(table::column);
+                for (AggregateRow row : result.rows()) {
+                    List<Object> cells = new ArrayList<>(List.of(row.group().toString(), Instant.ofEpochMilli(row.bucketStart()).toString()));
+                    columns.forEach(c -> cells.add(row.values().get(c)));
+                    table.addRow().addContent(cells);
+                }
+            } else {
+                table.column("Series");
+                table.column("Time");
+                if (!result.series().isEmpty()) {
+                    result.series().get(0).fields().forEach(f -> table.column(f.name()));
+                }
+                for (SeriesRows series : result.series()) {
+                    for (int i = 0; i < Math.min(limit, series.size()); i++) {
+                        List<Object> cells = new ArrayList<>(List.of(series.tags().toString(),
+                                Instant.ofEpochMilli(series.timestamps()[i]).toString()));
+                        for (var field : series.fields()) {
+                            cells.add(field.type() == dev.banyan.storage.api.FieldType.LONG ? (Object) series.longValue(field.name(), i)
+                                    : (Object) series.doubleValue(field.name(), i));
+                        }
+                        table.addRow().addContent(cells);
+                    }
+                }
+            }
+            table.print(System.out);
+        }
+    }
+}

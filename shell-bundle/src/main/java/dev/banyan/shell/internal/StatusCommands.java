@@ -1,0 +1,76 @@
+package dev.banyan.shell.internal;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.table.ShellTable;
+
+import dev.banyan.schema.api.GroupStatus;
+import dev.banyan.server.api.MeasureService;
+import dev.banyan.storage.api.SegmentProblem;
+import dev.banyan.storage.api.StorageEngine;
+
+/** banyan:status and banyan:check. */
+public final class StatusCommands {
+
+    private StatusCommands() {
+    }
+
+    @Service
+    @Command(scope = "banyan", name = "status", description = "Shows every group on this node: SERVING, PORTABLE or FAILED with the reason.")
+    public static class Status implements Action {
+
+        @Reference
+        private MeasureService measures;
+
+        @Override
+        public Object execute() {
+            ShellTable table = new ShellTable();
+            table.column("Group");
+            table.column("State");
+            table.column("Measures");
+            table.column("Reason");
+            for (GroupStatus status : measures.status()) {
+                table.addRow().addContent(status.group(), status.state(), status.measures(),
+                        status.reason() == null ? "" : status.reason());
+            }
+            table.print(System.out);
+            return null;
+        }
+    }
+
+    @Service
+    @Command(scope = "banyan", name = "check", description = "Offline pre-flight of a data root: lists every segment the "
+            + "server would refuse (incompatible version, data without metadata) and fails if there is any.")
+    public static class Check implements Action {
+
+        @Reference
+        private StorageEngine engine;
+
+        @Argument(index = 0, name = "data-root", description = "Data root to check (default: the server's own)")
+        private String dataRoot;
+
+        @Override
+        public Object execute() {
+            Path root = dataRoot == null ? engine.dataRoot() : Path.of(dataRoot).toAbsolutePath().normalize();
+            List<SegmentProblem> problems = engine.check(root);
+            if (problems.isEmpty()) {
+                System.out.println("OK: every segment under " + root + " can be opened by this release");
+                return null;
+            }
+            ShellTable table = new ShellTable();
+            table.column("Group");
+            table.column("Segment");
+            table.column("Problem");
+            problems.forEach(p -> table.addRow().addContent(p.group(), p.segment(), p.problem()));
+            table.print(System.out);
+            // A failing command makes bin/client exit non-zero, which is what scripts test.
+            throw new IllegalStateException(problems.size() + " segment(s) under " + root + " would stop the server");
+        }
+    }
+}
