@@ -22,26 +22,43 @@ final class KarafInstance implements AutoCloseable {
     }
 
     private final Path home;
+    private final String user;
+    private String password;
     private ChildJvm process;
 
-    private KarafInstance(Path home) {
+    private KarafInstance(Path home, String user, String password) {
         this.home = home;
+        this.user = user;
+        this.password = password;
+    }
+
+    /** A stock Apache Karaf with a test user, whose Maven resolver uses this build's local repository. */
+    static KarafInstance stock(Path dir) throws IOException {
+        layOut(Path.of(System.getProperty("banyan.stock.karaf")).toAbsolutePath().normalize(), dir);
+        Files.writeString(dir.resolve("etc/users.properties"), "tester = tester,_g_:admingroup\n"
+                + "_g_\\:admingroup = group,admin,manager,viewer,systembundles,ssh\n", java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(dir.resolve("etc/org.ops4j.pax.url.mvn.cfg"), "org.ops4j.pax.url.mvn.localRepository = "
+                + System.getProperty("banyan.local.repository") + "\n", java.nio.file.StandardOpenOption.APPEND);
+        return new KarafInstance(dir, "tester", "tester");
     }
 
     static KarafInstance create(Path dir) throws IOException {
-        Path assembly = Path.of(System.getProperty("banyan.assembly")).toAbsolutePath().normalize();
+        layOut(Path.of(System.getProperty("banyan.assembly")).toAbsolutePath().normalize(), dir);
+        Files.deleteIfExists(dir.resolve("etc/banyan-admin.password"));
+        return new KarafInstance(dir, "banyan", null);
+    }
+
+    private static void layOut(Path assembly, Path dir) throws IOException {
         if (!Files.isExecutable(assembly.resolve("bin/karaf"))) {
             throw new IllegalStateException("no assembly at " + assembly + ": build the distribution module first");
         }
         Files.createDirectories(dir);
         copyTree(assembly.resolve("bin"), dir.resolve("bin"));
         copyTree(assembly.resolve("etc"), dir.resolve("etc"));
-        Files.deleteIfExists(dir.resolve("etc/banyan-admin.password"));
         Files.createSymbolicLink(dir.resolve("lib"), assembly.resolve("lib"));
         Files.createSymbolicLink(dir.resolve("system"), assembly.resolve("system"));
         Files.createDirectories(dir.resolve("deploy"));
         Files.createDirectories(dir.resolve("data"));
-        return new KarafInstance(dir);
     }
 
     Path home() {
@@ -60,14 +77,19 @@ final class KarafInstance implements AutoCloseable {
 
     /** Polls {@code banyan:status} until the shell answers. */
     void awaitServing(Duration timeout) throws Exception {
+        awaitAnswer("banyan:status", timeout);
+    }
+
+    /** Polls a command until the shell answers it successfully. */
+    void awaitAnswer(String command, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         Result last = null;
         while (System.nanoTime() < deadline) {
             if (process.hasExited()) {
                 throw new AssertionError("server exited with " + process.exitStatus() + " while starting:\n" + output());
             }
-            if (Files.exists(home.resolve("etc/banyan-admin.password"))) {
-                last = client("banyan:status");
+            if (password != null || Files.exists(home.resolve("etc/banyan-admin.password"))) {
+                last = client(command);
                 if (last.status() == 0) {
                     return;
                 }
@@ -78,8 +100,8 @@ final class KarafInstance implements AutoCloseable {
     }
 
     Result client(String command) throws Exception {
-        String password = Files.readString(home.resolve("etc/banyan-admin.password")).strip();
-        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/client").toString(), "-u", "banyan", "-p", password, "-b")
+        String secret = password != null ? password : Files.readString(home.resolve("etc/banyan-admin.password")).strip();
+        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/client").toString(), "-u", user, "-p", secret, "-b")
                 .directory(home.toFile()).redirectErrorStream(true);
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         Process client = builder.start();

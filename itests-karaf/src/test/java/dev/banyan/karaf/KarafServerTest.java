@@ -53,8 +53,24 @@ public class KarafServerTest {
                     + "--group-by region sw cpu"), "{region=eu}");
             assertOk(karaf.client("banyan:status"), "SERVING");
             assertOk(karaf.client("banyan:check"), "OK: every segment");
+
+            // A configuration change applies without a restart: the engine moves to a new data root.
+            Path moved = karaf.home().resolve("data/moved");
+            assertOk(karaf.client("config:property-set -p dev.banyan.storage dataRoot " + moved), "");
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            KarafInstance.Result created;
+            do {
+                // Until the engine and its dependants are back, group creation may fail as not serving.
+                Thread.sleep(500);
+                karaf.client("banyan:group-delete moved_probe");
+                created = karaf.client("banyan:group-create moved_probe");
+            } while (!Files.isDirectory(moved.resolve("moved_probe")) && System.nanoTime() < deadline);
+            assertTrue("group dir under the new data root; last answer: " + created.output(),
+                    Files.isDirectory(moved.resolve("moved_probe")));
+            assertOk(karaf.client("banyan:status"), "moved_probe");
             assertEquals("clean shutdown", 0, karaf.shutdown(Duration.ofSeconds(60)));
             assertEquals("every lock released", List.of(), karaf.lockFiles());
+            assertTrue("no lock under the moved root either", Files.notExists(moved.resolve("moved_probe/lock")));
         }
     }
 
