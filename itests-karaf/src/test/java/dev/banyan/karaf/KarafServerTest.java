@@ -39,6 +39,14 @@ public class KarafServerTest {
             karaf.start();
             karaf.awaitServing(BOOT);
             System.out.printf("boot to serving: %.1f s%n", (System.nanoTime() - start) / 1e9);
+            // Every bundle of the assembly is Active (fragments show as Resolved with their hosts).
+            KarafInstance.Result bundles = karaf.client("bundle:list -t 0 --no-format");
+            // --no-format: tab-separated id, state, start level, version, name.
+            List<String[]> rows = bundles.output().lines().filter(l -> l.matches("\\s*\\d+\\t.*")).map(l -> l.split("\\t")).toList();
+            assertTrue("bundle rows parsed: " + bundles.output(), rows.size() > 40);
+            List<String> notActive = rows.stream().filter(r -> !r[1].trim().equals("Active") && !r[4].contains("Hosts:"))
+                    .map(r -> String.join(" ", r)).toList();
+            assertEquals(bundles.output(), List.of(), notActive);
             assertOk(karaf.client("banyan:group-create --shards 2 --interval 1d --ttl 7d sw"), "Created group sw");
             assertOk(karaf.client("banyan:measure-create --tag host:STRING --tag region:STRING --field value:DOUBLE "
                     + "--entity host sw cpu"), "Created measure sw/cpu");
