@@ -318,7 +318,7 @@ public final class QueryExecutor {
             } else {
                 long bucket = bucketOf(timestamps[from]);
                 acc = accumulator(def, timestamps[from]);
-                runEnd = Math.min(to, lowerBound(timestamps, to, bucket + query.bucketMillis()));
+                runEnd = Math.min(to, PointMerger.lowerBound(timestamps, to, bucket + query.bucketMillis()));
             }
             for (int w = 0; w < fieldIndexes.length; w++) {
                 int f = fieldIndexes[w];
@@ -350,19 +350,6 @@ public final class QueryExecutor {
         }
     }
 
-    private static int lowerBound(long[] sorted, int size, long key) {
-        int lo = 0;
-        int hi = size;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (sorted[mid] < key) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
-    }
 
     private void aggregatePoints(SeriesDef def, int[] fieldIndexes, long[] timestamps, long[] values, int from, int to) {
         int fields = def.fields().size();

@@ -16,6 +16,21 @@ public final class PointMerger {
     private PointMerger() {
     }
 
+    /** The first index in {@code sorted[0..size)} whose value is not below {@code key}. */
+    public static int lowerBound(long[] sorted, int size, long key) {
+        int lo = 0;
+        int hi = size;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (sorted[mid] < key) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
     public static Run merge(List<Run> runs, int fields) {
         if (runs.size() == 1) {
             return runs.get(0);
@@ -36,9 +51,11 @@ public final class PointMerger {
             System.arraycopy(run.values(), 0, vals, n * fields, run.size() * fields);
             n += run.size();
         }
-        if (ordered) {
-            return new Run(ts, vals, n);
-        }
+        return ordered ? new Run(ts, vals, n) : sortKeepingLast(ts, vals, n, fields);
+    }
+
+    /** Stable sort by timestamp; of equal timestamps the last one (the newest write) is kept. */
+    static Run sortKeepingLast(long[] ts, long[] vals, int n, int fields) {
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;

@@ -61,26 +61,10 @@ public final class SeriesBuffer {
             ordered = true;
             return;
         }
-        Integer[] order = new Integer[size];
-        for (int i = 0; i < size; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (a, b) -> Long.compare(timestamps[a], timestamps[b])); // stable
-        long[] ts = new long[size];
-        long[] vals = new long[size * fieldCount];
-        int n = 0;
-        for (int k = 0; k < size; k++) {
-            int i = order[k];
-            if (n > 0 && ts[n - 1] == timestamps[i]) {
-                n--; // a later write of the same timestamp replaces the earlier one
-            }
-            ts[n] = timestamps[i];
-            System.arraycopy(values, i * fieldCount, vals, n * fieldCount, fieldCount);
-            n++;
-        }
-        timestamps = ts;
-        values = vals;
-        size = n;
+        PointMerger.Run sorted = PointMerger.sortKeepingLast(timestamps, values, size, fieldCount);
+        timestamps = sorted.timestamps();
+        values = sorted.values();
+        size = sorted.size();
         ordered = true;
     }
 

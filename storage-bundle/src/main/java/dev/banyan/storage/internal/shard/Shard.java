@@ -391,8 +391,8 @@ public final class Shard implements AutoCloseable {
                         continue;
                     }
                     buffer.normalize();
-                    int from = lowerBound(buffer.timestamps(), buffer.size(), start);
-                    int to = lowerBound(buffer.timestamps(), buffer.size(), end);
+                    int from = PointMerger.lowerBound(buffer.timestamps(), buffer.size(), start);
+                    int to = PointMerger.lowerBound(buffer.timestamps(), buffer.size(), end);
                     if (from < to) {
                         int fields = buffer.fieldCount;
                         memory.computeIfAbsent(def.ref().id(), k -> new ArrayList<>()).add(new MemorySlice(buffer.def(),
@@ -405,19 +405,6 @@ public final class Shard implements AutoCloseable {
         }
     }
 
-    private static int lowerBound(long[] sorted, int size, long key) {
-        int lo = 0;
-        int hi = size;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (sorted[mid] < key) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
-    }
 
     /** [S9] Flushes what is in memory to a part and closes the logs. */
     @Override
