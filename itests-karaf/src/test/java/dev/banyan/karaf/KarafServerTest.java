@@ -83,6 +83,70 @@ public class KarafServerTest {
     }
 
     @Test
+    public void bundleUpdatesWithRefreshKeepEveryAcknowledgedWrite() throws Exception {
+        try (KarafInstance karaf = KarafInstance.create(tmp.newFolder("update").toPath())) {
+            karaf.start();
+            karaf.awaitServing(BOOT);
+            assertOk(karaf.client("banyan:group-create hot"), "Created group hot");
+            assertOk(karaf.client("banyan:measure-create --tag host:STRING --field value:LONG --entity host hot cpu"), "Created measure");
+            java.util.concurrent.atomic.AtomicLong acknowledged = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+            java.util.concurrent.atomic.AtomicReference<Throwable> died = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread writer = new Thread(() -> {
+                try {
+                    while (running.get()) {
+                        long n = acknowledged.get();
+                        // Point n has its own timestamp; it is written again until acknowledged.
+                        KarafInstance.Result r = karaf.client("banyan:write --tags host=h1 --fields value=" + n + " --time "
+                                + (1_704_067_200_000L + n * 1000) + " hot cpu");
+                        if (r.status() == 0) {
+                            acknowledged.incrementAndGet();
+                        } else {
+                            refused.incrementAndGet();
+                        }
+                    }
+                } catch (Throwable t) {
+                    died.set(t);
+                }
+            }, "karaf-writer");
+            writer.start();
+            awaitAcknowledged(acknowledged, 3, died);
+            assertOk(karaf.client("bundle:update -r dev.banyan.storage"), "");
+            awaitAcknowledged(acknowledged, acknowledged.get() + 3, died);
+            assertOk(karaf.client("bundle:update -r dev.banyan.schema"), "");
+            awaitAcknowledged(acknowledged, acknowledged.get() + 3, died);
+            running.set(false);
+            writer.join(120_000);
+            KarafInstance.Result count = karaf.client("banyan:query --from 2024-01-01T00:00:00Z --to 2024-02-01T00:00:00Z "
+                    + "--agg count hot cpu");
+            java.util.regex.Matcher number = java.util.regex.Pattern.compile("\\|\\s*(\\d+)\\.0\\s*$", java.util.regex.Pattern.MULTILINE)
+                    .matcher(count.output());
+            assertTrue(count.output(), number.find());
+            System.out.printf("karaf bundle:update -r: %d acknowledged writes, %d refused during the switches%n",
+                    acknowledged.get(), refused.get());
+            assertEquals("stored = acknowledged; " + count.output(), acknowledged.get(), Long.parseLong(number.group(1)));
+            assertOk(karaf.client("banyan:status"), "SERVING");
+            assertEquals(0, karaf.shutdown(Duration.ofSeconds(60)));
+            assertEquals(List.of(), karaf.lockFiles());
+        }
+    }
+
+    private static void awaitAcknowledged(java.util.concurrent.atomic.AtomicLong acknowledged, long target,
+            java.util.concurrent.atomic.AtomicReference<Throwable> died) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (acknowledged.get() < target) {
+            if (died.get() != null) {
+                throw new AssertionError("writer died", died.get());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("only " + acknowledged.get() + " of " + target + " writes acknowledged");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
     public void failsFastAtBootOnAnIncompatibleSegment() throws Exception {
         try (KarafInstance karaf = KarafInstance.create(tmp.newFolder("boot").toPath())) {
             Path segment = plantLegacyGroup(karaf.dataRoot(), "legacy");
