@@ -31,6 +31,9 @@ import static org.junit.Assert.fail;
 import java.util.Map;
 
 import dev.banyan.schema.api.Catalog;
+import dev.banyan.schema.api.Kind;
+import dev.banyan.schema.api.SchemaEvent;
+import dev.banyan.schema.api.SchemaEventHandler;
 import dev.banyan.schema.api.FieldSpec;
 import dev.banyan.schema.api.Measure;
 import dev.banyan.schema.api.TagSpec;
@@ -125,6 +128,32 @@ public class FelixServicesTest {
         } catch (IllegalArgumentException e) {
             assertEquals("measure sw/cpu: point 0: missing entity tag 'host'", e.getMessage());
         }
+        Object errors = ManagementFactory.getPlatformMBeanServer().getAttribute(new ObjectName("dev.banyan:type=SchemaRepository"), "Errors");
+        assertEquals("[R10] repository counters over JMX", 0L, errors);
+
+        // [R3] A handler published as a DS/OSGi service (whiteboard) is initialised, then hears events.
+        List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(SchemaEventHandler.NAME_PROPERTY, "audit");
+        props.put(SchemaEventHandler.KINDS_PROPERTY, new String[] {"GROUP"});
+        var registration = context.registerService(SchemaEventHandler.class, new SchemaEventHandler() {
+            @Override
+            public void onInit(java.util.Set<Kind> kinds) {
+                heard.add("init " + kinds);
+            }
+
+            @Override
+            public void onEvent(SchemaEvent event) {
+                heard.add(event.type() + " " + event.object().describe());
+            }
+        }, props);
+        Await.until(Duration.ofSeconds(30), () -> heard.contains("init [GROUP]") ? null : "whiteboard handler not initialised: " + heard);
+        registry.createGroup(Group.of("audited", Catalog.MEASURE, new ResourceOpts(1, IntervalRule.days(1), IntervalRule.days(7))));
+        registry.createMeasure(new Measure("audited", "m", List.of(new TagSpec("host", TagSpec.TagType.STRING)),
+                List.of(new FieldSpec("v", FieldSpec.FieldType.DOUBLE)), List.of("host"), 0, 0));
+        assertEquals("groups only, as subscribed", List.of("init [GROUP]", "ADD group audited"), heard);
+        registration.unregister();
+
         QueryResult avg = measures.query("sw", Query.of("cpu", new TimeRange(t0, t0 + 60_000))
                 .aggregate(AggregateFunction.AVG, AggregateFunction.COUNT).groupBy("region"));
         assertEquals(2, avg.rows().size());
