@@ -24,6 +24,7 @@ final class KarafInstance implements AutoCloseable {
     private final Path home;
     private final String user;
     private String password;
+    private int sshPort;
     private ChildJvm process;
 
     private KarafInstance(Path home, String user, String password) {
@@ -69,7 +70,32 @@ final class KarafInstance implements AutoCloseable {
         return home.resolve("data/banyan");
     }
 
+    /**
+     * Gives this instance free SSH and JMX ports, so an instance still shutting down (or any other
+     * Karaf on the machine) can never answer this one's client.
+     */
+    private void isolatePorts() throws IOException {
+        sshPort = freePort();
+        appendProperty("etc/org.apache.karaf.shell.cfg", "sshPort", sshPort);
+        appendProperty("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", freePort());
+        appendProperty("etc/org.apache.karaf.management.cfg", "rmiServerPort", freePort());
+    }
+
+    private void appendProperty(String file, String key, int value) throws IOException {
+        Path cfg = home.resolve(file);
+        String text = Files.exists(cfg) ? Files.readString(cfg) : "";
+        text = text.lines().filter(l -> !l.matches("\\s*" + key + "\\s*=.*")).collect(java.util.stream.Collectors.joining("\n"));
+        Files.writeString(cfg, text + "\n" + key + " = " + value + "\n");
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
     void start() throws IOException {
+        isolatePorts();
         ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/karaf").toString(), "run").directory(home.toFile());
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         process = ChildJvm.startProcess(builder);
@@ -101,7 +127,8 @@ final class KarafInstance implements AutoCloseable {
 
     Result client(String command) throws Exception {
         String secret = password != null ? password : Files.readString(home.resolve("etc/banyan-admin.password")).strip();
-        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/client").toString(), "-u", user, "-p", secret, "-b")
+        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/client").toString(), "-a", Integer.toString(sshPort),
+                "-u", user, "-p", secret, "-b")
                 .directory(home.toFile()).redirectErrorStream(true);
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         Process client = builder.start();
