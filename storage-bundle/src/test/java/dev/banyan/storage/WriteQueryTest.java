@@ -175,6 +175,25 @@ public class WriteQueryTest {
     }
 
     @Test
+    public void theLatestTagsOfASeriesWinInMemoryInPartsAndAfterReopen() {
+        SeriesRef before = SeriesRef.of("cpu", Map.of("host", "h1"), Map.of("region", "eu"));
+        SeriesRef after = SeriesRef.of("cpu", Map.of("host", "h1"), Map.of("region", "us"));
+        try (TsdbEngine engine = engine(1_000_000); Tsdb db = engine.open("tags", OPTIONS)) {
+            db.write(new WriteBatch("cpu", VALUE, 2).add(before, T0, 1.0));
+            db.write(new WriteBatch("cpu", VALUE, 2).add(after, T0 + 1000, 2.0));
+            assertEquals(Map.of("host", "h1", "region", "us"), db.query(Query.of("cpu", TimeRange.all())).series().get(0).tags());
+            assertEquals(1, db.query(Query.of("cpu", TimeRange.all()).where("region", "us")).series().size());
+            db.flush();
+            assertEquals(Map.of("host", "h1", "region", "us"), db.query(Query.of("cpu", TimeRange.all())).series().get(0).tags());
+        }
+        try (TsdbEngine engine = engine(1_000_000); Tsdb db = engine.open("tags", OPTIONS)) {
+            SeriesRows rows = db.query(Query.of("cpu", TimeRange.all())).series().get(0);
+            assertEquals(Map.of("host", "h1", "region", "us"), rows.tags());
+            assertEquals("one series, both points", 2, rows.size());
+        }
+    }
+
+    @Test
     public void longFieldsAndMultipleFieldsKeepTheirValues() {
         List<FieldDef> fields = List.of(FieldDef.ofLong("bytes"), FieldDef.ofDouble("ratio"));
         try (TsdbEngine engine = engine(2); Tsdb db = engine.open("g1", OPTIONS)) {

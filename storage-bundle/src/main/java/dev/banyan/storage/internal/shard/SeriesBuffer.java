@@ -8,7 +8,8 @@ import java.util.Arrays;
  */
 public final class SeriesBuffer {
 
-    final SeriesDef def;
+    /** The latest definition written: its tags are the series' tags (the latest values win). */
+    SeriesDef def;
     final int fieldCount;
     long[] timestamps = new long[32];
     long[] values;
