@@ -63,6 +63,7 @@ public final class DataCommands {
         private String group;
 
         @Argument(index = 1, name = "measure", required = true, description = "Measure")
+        @Completion(MeasureNameCompleter.class)
         private String measure;
 
         @Option(name = "--tags", required = true, description = "Tags as name=value,..., including every entity tag")
@@ -108,6 +109,7 @@ public final class DataCommands {
         private String group;
 
         @Argument(index = 1, name = "measure", required = true, description = "Measure")
+        @Completion(MeasureNameCompleter.class)
         private String measure;
 
         @Option(name = "--from", description = "Start (inclusive): epoch ms, 'now' or an instant (default: 1 hour ago)")
