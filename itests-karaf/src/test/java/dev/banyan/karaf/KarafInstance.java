@@ -108,21 +108,26 @@ final class KarafInstance implements AutoCloseable {
 
     /** Polls a command until the shell answers it successfully. */
     void awaitAnswer(String command, Duration timeout) throws Exception {
+        awaitOutput(command, timeout, result -> result.status() == 0);
+    }
+
+    /** Polls a command until its result, success or not, satisfies {@code reached}. */
+    void awaitOutput(String command, Duration timeout, java.util.function.Predicate<Result> reached) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         Result last = null;
         while (System.nanoTime() < deadline) {
             if (process.hasExited()) {
-                throw new AssertionError("server exited with " + process.exitStatus() + " while starting:\n" + output());
+                throw new AssertionError("server exited with " + process.exitStatus() + ":\n" + output());
             }
             if (password != null || Files.exists(home.resolve("etc/banyan-admin.password"))) {
                 last = client(command);
-                if (last.status() == 0) {
+                if (reached.test(last)) {
                     return;
                 }
             }
             Thread.sleep(500);
         }
-        throw new AssertionError("server not serving after " + timeout + "; last client answer: " + last + "\n" + output());
+        throw new AssertionError("'" + command + "' not as expected after " + timeout + "; last answer: " + last + "\n" + output());
     }
 
     Result client(String command) throws Exception {

@@ -65,16 +65,13 @@ public class KarafServerTest {
             // A configuration change applies without a restart: the engine moves to a new data root.
             Path moved = karaf.home().resolve("data/moved");
             assertOk(karaf.client("config:property-set -p dev.banyan.storage dataRoot " + moved), "");
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            KarafInstance.Result created;
-            do {
-                // Until the engine and its dependants are back, group creation may fail as not serving.
-                Thread.sleep(500);
-                karaf.client("banyan:group-delete moved_probe");
-                created = karaf.client("banyan:group-create moved_probe");
-            } while (!Files.isDirectory(moved.resolve("moved_probe")) && System.nanoTime() < deadline);
-            assertTrue("group dir under the new data root; last answer: " + created.output(),
-                    Files.isDirectory(moved.resolve("moved_probe")));
+            // banyan:check names the engine's data root: wait until it is the new one and the repository serves.
+            karaf.awaitOutput("banyan:check", Duration.ofSeconds(60), r -> r.output().contains(moved.toString()));
+            karaf.awaitServing(Duration.ofSeconds(60));
+            assertOk(karaf.client("banyan:group-create moved_probe"), "Created group moved_probe");
+            // The repository may still be re-booting after the move; it opens the new group either way.
+            dev.banyan.testsupport.Await.until("group dir under the new data root", Duration.ofSeconds(30),
+                    () -> Files.isDirectory(moved.resolve("moved_probe")));
             assertOk(karaf.client("banyan:status"), "moved_probe");
             assertEquals("clean shutdown", 0, karaf.shutdown(Duration.ofSeconds(60)));
             assertEquals("every lock released", List.of(), karaf.lockFiles());

@@ -101,11 +101,6 @@ public final class ChildJvm implements AutoCloseable {
         return process.exitValue();
     }
 
-    /** SIGTERM: the process runs its shutdown hooks. */
-    public void terminate() {
-        process.destroy();
-    }
-
     /** SIGKILL: no shutdown hook, no finally block, no flush runs in the child. */
     public void kill() throws InterruptedException {
         // A start script may run the JVM as its child: end the whole tree.

@@ -57,9 +57,11 @@ public final class SchemaRepositoryComponent {
 
     private Repository repository;
     private Thread boot;
-    private volatile HandlerRegistration handlerRegistration;
-    private volatile ServiceRegistration<SchemaRepository> service;
-    private volatile boolean stopping;
+    /** Guards the hand-over between the boot thread and deactivation, which may overlap. */
+    private final Object lifecycle = new Object();
+    private HandlerRegistration handlerRegistration;
+    private ServiceRegistration<SchemaRepository> service;
+    private boolean stopping;
 
     @Activate
     void activate(BundleContext context) {
@@ -71,33 +73,45 @@ public final class SchemaRepositoryComponent {
     }
 
     private void boot(BundleContext context) {
+        HandlerRegistration registration;
         try {
-            handlerRegistration = registry.registerHandler(HANDLER_NAME, EnumSet.allOf(Kind.class), repository);
+            registration = registry.registerHandler(HANDLER_NAME, EnumSet.allOf(Kind.class), repository);
+        } catch (RuntimeException e) {
+            synchronized (lifecycle) {
+                if (stopping) {
+                    return; // deactivated meanwhile: the failure is a consequence, not a cause
+                }
+            }
+            failFast.fail("schema repository boot", e);
+            return;
+        }
+        synchronized (lifecycle) {
             if (stopping) {
+                // Boot outlived deactivation (onInit may retry for a minute): register nothing.
+                registration.close();
                 return;
             }
+            handlerRegistration = registration;
             service = context.registerService(SchemaRepository.class, repository, null);
-            LOG.info("Schema repository serving {} group(s){}", repository.status().size(),
-                    supplier == null ? " (portable: no database supplier)" : "");
-        } catch (RuntimeException e) {
-            if (!stopping) {
-                failFast.fail("schema repository boot", e);
-            }
         }
+        LOG.info("Schema repository serving {} group(s){}", repository.status().size(),
+                supplier == null ? " (portable: no database supplier)" : "");
     }
 
     @Deactivate
     void deactivate() throws InterruptedException {
-        stopping = true;
+        synchronized (lifecycle) {
+            stopping = true;
+            if (service != null) {
+                service.unregister();
+            }
+            if (handlerRegistration != null) {
+                handlerRegistration.close();
+            }
+        }
         boot.join(5_000);
-        if (service != null) {
-            service.unregister();
-            service = null;
-        }
-        if (handlerRegistration != null) {
-            handlerRegistration.close();
-        }
         unregisterMBean();
+        // Closes every database; a boot still running finds the repository closed and opens no more.
         repository.close();
     }
 

@@ -59,6 +59,8 @@ public final class Repository implements SchemaRepository, SchemaEventHandler, R
     private final AtomicLong retries = new AtomicLong();
     private final AtomicLong panics = new AtomicLong();
     private final AtomicInteger queued = new AtomicInteger();
+    /** Set under {@link #initLock} by {@link #close()}: no database is opened after it. */
+    private boolean closed;
 
     /** @param supplier null for a node that stores no data: every group is portable */
     public Repository(SchemaRegistry registry, GroupDatabaseSupplier supplier, FailFast failFast, RetryPolicy policy) {
@@ -128,6 +130,9 @@ public final class Repository implements SchemaRepository, SchemaEventHandler, R
      */
     void initGroup(Group schema) throws Exception {
         synchronized (initLock) {
+            if (closed) {
+                throw new SchemaException("group " + schema.name() + ": the repository is closed");
+            }
             GroupEntry current = groups.get(schema.name());
             if (current != null && current.initialised()) {
                 if (current.database() != null && !current.schema().sameDefinition(schema)) {
@@ -260,6 +265,7 @@ public final class Repository implements SchemaRepository, SchemaEventHandler, R
             Thread.currentThread().interrupt();
         }
         synchronized (initLock) {
+            closed = true;
             for (GroupEntry entry : groups.values()) {
                 if (entry.database() != null) {
                     try {

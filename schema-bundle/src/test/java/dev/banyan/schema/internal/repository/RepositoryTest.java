@@ -165,6 +165,22 @@ public class RepositoryTest {
     }
 
     @Test
+    public void closedRepositoryOpensNoMoreDatabases() throws Exception {
+        start(supplier);
+        repository.initGroup(group("g1"));
+        repository.close();
+        assertEquals("closing closed the open database", 1, supplier.closes.get());
+        try {
+            repository.initGroup(group("g2"));
+            fail("a boot outliving deactivation must not open databases");
+        } catch (SchemaException expected) {
+            // refused
+        }
+        assertEquals(1, supplier.calls.get());
+        repository = null;
+    }
+
+    @Test
     public void r8_staleRetryDoesNotResurrectADeletedGroup() throws Exception {
         start(supplier);
         registry.registerHandler("repo", EnumSet.allOf(Kind.class), repository);

@@ -180,10 +180,6 @@ public final class Shard implements AutoCloseable {
     }
 
     /** The known series (from parts and writes), latest definition of each. */
-    public synchronized SeriesDef series(long id) {
-        return catalog.get(id);
-    }
-
     public synchronized List<SeriesDef> allSeries() {
         return catalog.values();
     }
@@ -431,8 +427,4 @@ public final class Shard implements AutoCloseable {
         }
     }
 
-    /** Bytes of parts, for operators and benchmarks. */
-    public long partBytes() {
-        return parts.stream().mapToLong(PartReader::size).sum();
-    }
 }
