@@ -1,5 +1,6 @@
 package dev.banyan.server.internal;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,10 @@ import dev.banyan.storage.api.WriteBatch;
 /** Turns application points into a storage batch, refusing the whole write at the first point that does not fit. */
 final class PointValidator {
 
+    /** A point's series within one call: the structured tag maps, never text joined from them. */
+    private record SeriesKey(Map<String, String> entity, Map<String, String> others) {
+    }
+
     private PointValidator() {
     }
 
@@ -31,7 +36,7 @@ final class PointValidator {
         Map<String, TagSpec> tagSpecs = new LinkedHashMap<>();
         measure.tags().forEach(t -> tagSpecs.put(t.name(), t));
         WriteBatch batch = new WriteBatch(measure.name(), fields(measure), points.size());
-        Map<String, SeriesRef> series = new java.util.HashMap<>();
+        Map<SeriesKey, SeriesRef> series = new HashMap<>();
         for (int i = 0; i < points.size(); i++) {
             DataPoint point = points.get(i);
             String at = where + ": point " + i;
@@ -75,8 +80,12 @@ final class PointValidator {
                     throw new InvalidPointException(at + ": unknown field '" + name + "'");
                 }
             }
-            String key = entity + "|" + others;
-            SeriesRef ref = series.computeIfAbsent(key, k -> SeriesRef.of(measure.name(), entity, others));
+            SeriesRef ref;
+            try {
+                ref = series.computeIfAbsent(new SeriesKey(entity, others), k -> SeriesRef.of(measure.name(), entity, others));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidPointException(at + ": " + e.getMessage());
+            }
             batch.add(ref, point.timestampMillis(), values);
         }
         return batch;

@@ -8,8 +8,10 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * One series of a measure: the entity tag values identify it, the other tags describe it (the
- * latest written values are kept per series). Create it once and reuse it for every point of the
+ * One series of a measure: the measure name and the entity tag map (names and values) identify it,
+ * the other tags describe it (the latest written values are kept per series). Identity is the
+ * structured map, never a joined string: any text is allowed in names and values, delimiters
+ * included. Create it once and reuse it for every point of the
  * series: its 64-bit id, which also picks the shard, is computed here.
  */
 public final class SeriesRef {
@@ -27,24 +29,53 @@ public final class SeriesRef {
     }
 
     /**
-     * @param entity the entity tags in the measure's entity order (name to value)
+     * @param entity the entity tags (name to value): the series' identity. Their order does not
+     *               matter: the series keeps them sorted by name.
      * @param tags   other tags of the series; may be empty
+     * @throws IllegalArgumentException if {@code entity} is empty, a tag is both entity and other
+     *                                  tag, a name or value is null, or any text holds an unpaired
+     *                                  surrogate (UTF-8 cannot store it: it would become {@code ?}
+     *                                  and merge with another series)
      */
     public static SeriesRef of(String measure, Map<String, String> entity, Map<String, String> tags) {
         Objects.requireNonNull(measure, "measure");
+        requireUnicode(measure, "series of " + measure + ": measure name");
         if (entity == null || entity.isEmpty()) {
             throw new IllegalArgumentException("series of " + measure + ": at least one entity tag is required");
         }
-        Map<String, String> orderedEntity = new LinkedHashMap<>();
-        entity.forEach((k, v) -> orderedEntity.put(Objects.requireNonNull(k, "tag name"),
-                Objects.requireNonNull(v, () -> "series of " + measure + ": entity tag " + k + " has no value")));
-        Map<String, String> sortedTags = new TreeMap<>(tags == null ? Map.of() : tags);
+        Map<String, String> sortedEntity = copyChecked(measure, "entity tag", entity);
+        Map<String, String> sortedTags = copyChecked(measure, "tag", tags == null ? Map.of() : tags);
         for (String name : sortedTags.keySet()) {
-            if (orderedEntity.containsKey(name)) {
+            if (sortedEntity.containsKey(name)) {
                 throw new IllegalArgumentException("series of " + measure + ": tag " + name + " is both entity and tag");
             }
         }
-        return new SeriesRef(measure, Collections.unmodifiableMap(orderedEntity), Collections.unmodifiableMap(sortedTags));
+        return new SeriesRef(measure, Collections.unmodifiableMap(sortedEntity), Collections.unmodifiableMap(sortedTags));
+    }
+
+    private static Map<String, String> copyChecked(String measure, String kind, Map<String, String> source) {
+        Map<String, String> sorted = new TreeMap<>();
+        source.forEach((k, v) -> {
+            Objects.requireNonNull(k, () -> "series of " + measure + ": " + kind + " name is null");
+            Objects.requireNonNull(v, () -> "series of " + measure + ": " + kind + " " + k + " has no value");
+            requireUnicode(k, "series of " + measure + ": " + kind + " name " + k);
+            requireUnicode(v, "series of " + measure + ": " + kind + " " + k + " value");
+            sorted.put(k, v);
+        });
+        return sorted;
+    }
+
+    /** Refuses text with an unpaired surrogate: the only text UTF-8 cannot round-trip. */
+    private static void requireUnicode(String text, String what) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new IllegalArgumentException(what + " holds an unpaired surrogate (U+"
+                        + Integer.toHexString(c).toUpperCase() + " at index " + i + "): not valid Unicode text");
+            }
+        }
     }
 
     public static SeriesRef of(String measure, String entityTag, String entityValue) {
@@ -63,14 +94,20 @@ public final class SeriesRef {
         return tags;
     }
 
-    /** Entity tags and other tags together. */
+    /** Entity tags and other tags together (entity first, each sorted by name). */
     public Map<String, String> allTags() {
         Map<String, String> all = new LinkedHashMap<>(entity);
         all.putAll(tags);
         return all;
     }
 
-    /** [S16] Stable across processes and releases: FNV-1a over the measure and entity, then a 64-bit mix. */
+    /**
+     * [S16] Stable across processes and releases: FNV-1a over the UTF-8 of the measure and of each
+     * entity name and value in name order, each followed by the byte 0xFF (which UTF-8 never
+     * contains, so the encoding is unambiguous), then a 64-bit mix. A hash: two series may share an
+     * id (probability about n&sup2;/2<sup>65</sup> for n series); the engine refuses the second one
+     * rather than merge them.
+     */
     public long id() {
         return id;
     }

@@ -13,6 +13,7 @@ import dev.banyan.storage.api.FieldDef;
 import dev.banyan.storage.api.FieldType;
 import dev.banyan.storage.api.Query;
 import dev.banyan.storage.api.QueryResult;
+import dev.banyan.storage.api.SeriesRef;
 import dev.banyan.storage.api.SeriesRows;
 import dev.banyan.storage.internal.part.BlockMeta;
 import dev.banyan.storage.internal.part.PartReader;
@@ -33,7 +34,8 @@ public final class QueryExecutor {
     private final long start;
     private final long end;
     private final long[] ts = new long[PartWriter.BLOCK_POINTS];
-    private final Map<Long, RawSeries> raw = new LinkedHashMap<>();
+    /** Keyed by the series itself, not its id: ids are hashes, and two segments may hold colliding series. */
+    private final Map<SeriesRef, RawSeries> raw = new LinkedHashMap<>();
     private final Map<GroupKey, Accumulator> groups = new HashMap<>();
     private List<String> projection;
 
@@ -118,7 +120,7 @@ public final class QueryExecutor {
                 if (query.isAggregate()) {
                     aggregatePoints(def, fieldIndexes, merged.timestamps(), merged.values(), 0, merged.size());
                 } else {
-                    raw.computeIfAbsent(def.ref().id(), k -> new RawSeries(def, fieldIndexes)).runs.add(merged);
+                    raw.computeIfAbsent(def.ref(), k -> new RawSeries(def, fieldIndexes)).runs.add(merged);
                 }
             }
         }
@@ -414,17 +416,27 @@ public final class QueryExecutor {
         return groups.computeIfAbsent(new GroupKey(lastGroupOwnerTags, bucketOf(t)), k -> new Accumulator(width));
     }
 
-    /** Rows by group tag values (in tag order), then bucket. */
-    private static final Comparator<AggregateRow> ROW_ORDER = (a, b) -> {
-        var ia = a.group().values().iterator();
-        var ib = b.group().values().iterator();
+    /** Tag maps entry by entry (name, then value), in their iteration order; a prefix sorts first. */
+    private static int compareTags(Map<String, String> a, Map<String, String> b) {
+        var ia = a.entrySet().iterator();
+        var ib = b.entrySet().iterator();
         while (ia.hasNext() && ib.hasNext()) {
-            int c = ia.next().compareTo(ib.next());
+            Map.Entry<String, String> ea = ia.next();
+            Map.Entry<String, String> eb = ib.next();
+            int c = ea.getKey().compareTo(eb.getKey());
+            if (c == 0) {
+                c = ea.getValue().compareTo(eb.getValue());
+            }
             if (c != 0) {
                 return c;
             }
         }
-        int c = Boolean.compare(ia.hasNext(), ib.hasNext());
+        return Boolean.compare(ia.hasNext(), ib.hasNext());
+    }
+
+    /** Rows by group tags, then bucket. */
+    private static final Comparator<AggregateRow> ROW_ORDER = (a, b) -> {
+        int c = compareTags(a.group(), b.group());
         return c != 0 ? c : Long.compare(a.bucketStart(), b.bucketStart());
     };
 
@@ -447,7 +459,7 @@ public final class QueryExecutor {
                 series.add(new SeriesRows(s.def.ref().allTags(),
                         java.util.Arrays.copyOf(all.timestamps(), all.size()), projected, columns));
             }
-            series.sort(Comparator.comparing(r -> r.tags().toString()));
+            series.sort((a, b) -> compareTags(a.tags(), b.tags()));
             return new QueryResult(series, List.of());
         }
         List<String> fieldNames = query.fields().isEmpty() ? (projection == null ? List.of() : projection) : query.fields();

@@ -211,6 +211,13 @@ public final class Shard implements AutoCloseable {
             for (int i = 0; i < count; i++) {
                 var ref = batch.series(points[i]);
                 WalSeries known = walSeries.get(ref.id());
+                if (known == null || known.def().ref() != ref) {
+                    SeriesDef existing = known != null ? known.def() : catalog.get(ref.id());
+                    if (existing != null && !existing.ref().equals(ref)) {
+                        throw new StorageException("series " + existing.ref() + " and " + ref + " share the series id "
+                                + ref.id() + " (a hash collision) in " + dir + "; refusing to merge them");
+                    }
+                }
                 if (known == null || (known.def().ref() != ref && !known.def().ref().tags().equals(ref.tags()))) {
                     // First point of the series in this log, or its tags changed: define it (again).
                     SeriesDef def = new SeriesDef(ref, batch.fields());
