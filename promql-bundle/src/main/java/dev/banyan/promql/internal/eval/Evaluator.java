@@ -26,7 +26,6 @@ import dev.banyan.promql.internal.parse.Ast.NumberLiteral;
 import dev.banyan.promql.internal.parse.Ast.Paren;
 import dev.banyan.promql.internal.parse.Ast.StringLiteral;
 import dev.banyan.promql.internal.parse.Ast.Unary;
-import dev.banyan.promql.internal.parse.Ast.ValueType;
 import dev.banyan.promql.internal.parse.Ast.VectorSelector;
 
 /**
@@ -448,10 +447,5 @@ public final class Evaluator {
             }
         }
         return new Vectors(out);
-    }
-
-    /** The type an expression evaluates to, for the API's resultType. */
-    public static ValueType typeOf(Expr expr) {
-        return expr.type();
     }
 }

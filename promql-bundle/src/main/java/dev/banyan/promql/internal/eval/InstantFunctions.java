@@ -11,7 +11,6 @@ import java.util.regex.Pattern;
 
 import dev.banyan.promql.api.LabelMatcher;
 import dev.banyan.promql.api.Labels;
-import dev.banyan.promql.internal.parse.Ast;
 import dev.banyan.promql.internal.parse.Ast.Expr;
 import dev.banyan.promql.internal.parse.Ast.MatrixSelector;
 import dev.banyan.promql.internal.parse.Ast.VectorSelector;
@@ -52,10 +51,10 @@ final class InstantFunctions {
             case "clamp" -> {
                 double min = args.scalars()[1];
                 double max = args.scalars()[2];
-                yield max < min ? List.of() : map(args.vector(0), v -> goMax(min, goMin(max, v)), timeMs);
+                yield max < min ? List.of() : map(args.vector(0), v -> Math.max(min, Math.min(max, v)), timeMs);
             }
-            case "clamp_min" -> map(args.vector(0), v -> goMax(args.scalars()[1], v), timeMs);
-            case "clamp_max" -> map(args.vector(0), v -> goMin(args.scalars()[1], v), timeMs);
+            case "clamp_min" -> map(args.vector(0), v -> Math.max(args.scalars()[1], v), timeMs);
+            case "clamp_max" -> map(args.vector(0), v -> Math.min(args.scalars()[1], v), timeMs);
             case "timestamp" -> {
                 List<Sample> out = new ArrayList<>();
                 for (Sample s : args.vector(0)) {
@@ -86,15 +85,6 @@ final class InstantFunctions {
             out.add(new Sample(LabelSets.dropMetricName(s.labels()), f.applyAsDouble(s.value()), timeMs));
         }
         return out;
-    }
-
-    /** Go's math.Max: NaN if either is NaN, +0 over -0. */
-    private static double goMax(double a, double b) {
-        return Math.max(a, b);
-    }
-
-    private static double goMin(double a, double b) {
-        return Math.min(a, b);
     }
 
     private static List<Sample> sorted(List<Sample> vector, boolean descending) {
@@ -315,9 +305,5 @@ final class InstantFunctions {
         } catch (NumberFormatException e) {
             return null;
         }
-    }
-
-    static Ast.Expr unwrap(Expr e) {
-        return Ast.unwrap(e);
     }
 }

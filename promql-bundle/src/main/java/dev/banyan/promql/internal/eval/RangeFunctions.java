@@ -27,8 +27,8 @@ final class RangeFunctions {
             case "resets" -> resets(v, from, to);
             case "changes" -> changes(v, from, to);
             case "avg_over_time" -> avgOverTime(v, from, to);
-            case "min_over_time" -> minOverTime(v, from, to);
-            case "max_over_time" -> maxOverTime(v, from, to);
+            case "min_over_time" -> extreme(v, from, to, false);
+            case "max_over_time" -> extreme(v, from, to, true);
             case "sum_over_time" -> sumOverTime(v, from, to);
             case "count_over_time" -> (double) (to - from);
             case "last_over_time" -> v[to - 1];
@@ -143,24 +143,15 @@ final class RangeFunctions {
         return Double.isInfinite(mean) ? mean : mean + c;
     }
 
-    private static Double minOverTime(double[] v, int from, int to) {
-        double min = v[from];
+    /** min_over_time and max_over_time: a NaN is replaced by any later value, and kept only if all are NaN. */
+    private static Double extreme(double[] v, int from, int to, boolean max) {
+        double best = v[from];
         for (int i = from; i < to; i++) {
-            if (v[i] < min || Double.isNaN(min)) {
-                min = v[i];
+            if ((max ? v[i] > best : v[i] < best) || Double.isNaN(best)) {
+                best = v[i];
             }
         }
-        return min;
-    }
-
-    private static Double maxOverTime(double[] v, int from, int to) {
-        double max = v[from];
-        for (int i = from; i < to; i++) {
-            if (v[i] > max || Double.isNaN(max)) {
-                max = v[i];
-            }
-        }
-        return max;
+        return best;
     }
 
     private static Double sumOverTime(double[] v, int from, int to) {
