@@ -11,7 +11,7 @@ import java.util.List;
 
 import org.ops4j.pax.exam.Option;
 
-/** The framework every in-Felix test starts: SCR, Config Admin, SLF4J, SnakeYAML, the ANTLR runtime and every project bundle. */
+/** The framework every in-Felix test starts: SCR, Config Admin, SLF4J, SnakeYAML, the ANTLR runtime, Jackson and every project bundle. */
 public final class FelixOptions {
 
     private FelixOptions() {
@@ -38,6 +38,9 @@ public final class FelixOptions {
         options.add(mavenBundle("org.slf4j", "slf4j-simple", version("slf4j")));
         options.add(mavenBundle("org.yaml", "snakeyaml", version("snakeyaml")));
         options.add(mavenBundle("org.antlr", "antlr4-runtime", version("antlr")));
+        options.add(mavenBundle("com.fasterxml.jackson.core", "jackson-annotations", version("jackson.annotations")));
+        options.add(mavenBundle("com.fasterxml.jackson.core", "jackson-core", version("jackson")));
+        options.add(mavenBundle("com.fasterxml.jackson.core", "jackson-databind", version("jackson")));
         for (ReactorBundles.BuiltBundle built : ReactorBundles.forFelix()) {
             // file: URLs of this build's jars, never possibly stale SNAPSHOTs from the local repository.
             options.add(bundle(built.jar().toUri().toString()));

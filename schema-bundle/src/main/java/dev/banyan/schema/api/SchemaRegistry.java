@@ -53,4 +53,14 @@ public interface SchemaRegistry {
      *                         permanent), {@code OnInit <name> exceeded deadline: <cause>} otherwise
      */
     HandlerRegistration registerHandler(String name, Set<Kind> kinds, SchemaEventHandler handler);
+
+    /**
+     * Whether this server's copy of the schema is current. A local registry always is; a distributed
+     * one is not before its first synchronisation or while its backend cannot be reached.
+     *
+     * @since 1.1
+     */
+    default RegistryState state() {
+        return new RegistryState("embedded", true, revision(), "");
+    }
 }

@@ -7,5 +7,5 @@
  * {@link dev.banyan.schema.api.GroupDatabaseSupplier}, implemented by whichever bundle joins
  * schema and storage.
  */
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package dev.banyan.schema.api;

@@ -11,6 +11,8 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
 
 import dev.banyan.schema.api.GroupStatus;
+import dev.banyan.schema.api.RegistryState;
+import dev.banyan.schema.api.SchemaRegistry;
 import dev.banyan.server.api.MeasureService;
 import dev.banyan.storage.api.SegmentProblem;
 import dev.banyan.storage.api.StorageEngine;
@@ -22,14 +24,22 @@ public final class StatusCommands {
     }
 
     @Service
-    @Command(scope = "banyan", name = "status", description = "Shows every group on this node: SERVING, PORTABLE or FAILED with the reason.")
+    @Command(scope = "banyan", name = "status", description = "Shows whether this server's schema is current, and every group on this node: SERVING, "
+            + "PORTABLE or FAILED with the reason. Fails while the schema may be stale.")
     public static class Status implements Action {
 
         @Reference
         private MeasureService measures;
 
+        @Reference
+        private SchemaRegistry registry;
+
         @Override
         public Object execute() {
+            RegistryState registryState = registry.state();
+            System.out.println("Schema registry: " + registryState.backend() + ", " + (registryState.current()
+                    ? "current at revision " + registryState.revision()
+                    : "STALE at revision " + registryState.revision() + ": " + registryState.detail()));
             ShellTable table = new ShellTable();
             table.column("Group");
             table.column("State");
@@ -40,6 +50,10 @@ public final class StatusCommands {
                         status.reason() == null ? "" : status.reason());
             }
             table.print(System.out);
+            if (!registryState.current()) {
+                // Not ready: scripts and probes see a non-zero exit from bin/client.
+                throw new IllegalStateException("the schema on this server may be stale: " + registryState.detail());
+            }
             return null;
         }
     }

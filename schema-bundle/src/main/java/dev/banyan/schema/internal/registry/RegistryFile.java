@@ -29,7 +29,7 @@ import dev.banyan.schema.api.TagSpec;
  * The embedded registry's on-disk form: one YAML document, {@code schema.yaml}, that an operator can
  * read. Loading checks every object as the API does and names the file and object on error.
  */
-final class RegistryFile {
+public final class RegistryFile {
 
     static final String NAME = "schema.yaml";
     private static final String HEADER = "# Banyan OSGi schema registry. Written by the server (atomically, on every change);\n"
@@ -73,38 +73,40 @@ final class RegistryFile {
     static void write(Path file, Contents contents) throws IOException {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("revision", contents.revision());
-        List<Object> groups = new ArrayList<>();
-        for (Group g : contents.groups()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", g.name());
-            m.put("catalog", g.catalog().name());
-            m.put("shardNum", g.resourceOpts().shardNum());
-            m.put("segmentInterval", interval(g.resourceOpts().segmentInterval()));
-            m.put("ttl", interval(g.resourceOpts().ttl()));
-            m.put("createRevision", g.createRevision());
-            m.put("modRevision", g.modRevision());
-            groups.add(m);
-        }
-        root.put("groups", groups);
-        List<Object> measures = new ArrayList<>();
-        for (Measure ms : contents.measures()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("group", ms.group());
-            m.put("name", ms.name());
-            m.put("tags", ms.tags().stream().map(t -> Map.of("name", t.name(), "type", t.type().name())).toList());
-            m.put("fields", ms.fields().stream().map(f -> Map.of("name", f.name(), "type", f.type().name())).toList());
-            m.put("entity", ms.entity());
-            m.put("createRevision", ms.createRevision());
-            m.put("modRevision", ms.modRevision());
-            measures.add(m);
-        }
-        root.put("measures", measures);
+        root.put("groups", contents.groups().stream().map(RegistryFile::groupMap).toList());
+        root.put("measures", contents.measures().stream().map(RegistryFile::measureMap).toList());
         DumperOptions options = new DumperOptions();
         options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
         options.setIndicatorIndent(2);
         options.setIndentWithIndicator(true);
         String yaml = new Yaml(new Representer(options), options).dump(root);
         AtomicFile.write(file, (HEADER + yaml).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A group as a mapping, the form both this file and the etcd backend store. */
+    public static Map<String, Object> groupMap(Group g) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", g.name());
+        m.put("catalog", g.catalog().name());
+        m.put("shardNum", g.resourceOpts().shardNum());
+        m.put("segmentInterval", interval(g.resourceOpts().segmentInterval()));
+        m.put("ttl", interval(g.resourceOpts().ttl()));
+        m.put("createRevision", g.createRevision());
+        m.put("modRevision", g.modRevision());
+        return m;
+    }
+
+    /** A measure as a mapping, the form both this file and the etcd backend store. */
+    public static Map<String, Object> measureMap(Measure ms) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("group", ms.group());
+        m.put("name", ms.name());
+        m.put("tags", ms.tags().stream().map(t -> Map.of("name", t.name(), "type", t.type().name())).toList());
+        m.put("fields", ms.fields().stream().map(f -> Map.of("name", f.name(), "type", f.type().name())).toList());
+        m.put("entity", ms.entity());
+        m.put("createRevision", ms.createRevision());
+        m.put("modRevision", ms.modRevision());
+        return m;
     }
 
     private static Map<String, Object> interval(IntervalRule rule) {
@@ -114,7 +116,8 @@ final class RegistryFile {
         return m;
     }
 
-    private static Group group(Map<?, ?> m) {
+    /** Parses and checks a {@link #groupMap} mapping. @throws RuntimeException naming the field that is wrong */
+    public static Group group(Map<?, ?> m) {
         String name = string(m.get("name"), "group name");
         String where = "group " + name;
         ResourceOpts opts = new ResourceOpts((int) number(m.get("shardNum"), where + " shardNum"),
@@ -123,7 +126,8 @@ final class RegistryFile {
                 number(m.get("createRevision"), where + " createRevision"), number(m.get("modRevision"), where + " modRevision"));
     }
 
-    private static Measure measure(Map<?, ?> m) {
+    /** Parses and checks a {@link #measureMap} mapping. @throws RuntimeException naming the field that is wrong */
+    public static Measure measure(Map<?, ?> m) {
         String where = "measure " + m.get("group") + "/" + m.get("name");
         List<TagSpec> tags = new ArrayList<>();
         for (Object t : list(m.get("tags"), where + " tags")) {
