@@ -148,6 +148,43 @@ final class KarafInstance implements AutoCloseable {
         return new Result(client.exitValue(), out.replaceAll("\u001B\\[[;\\d]*m", ""));
     }
 
+    /** How many lines the server has printed so far: a mark for {@link #awaitLine(int, Duration, String...)}. */
+    int lines() {
+        return process.output().size();
+    }
+
+    /** Waits for a printed line containing every one of {@code parts}; any line printed so far counts. */
+    String awaitLine(String part, Duration timeout) throws InterruptedException {
+        return awaitLine(0, timeout, part);
+    }
+
+    String awaitLine(String part, String also, Duration timeout) throws InterruptedException {
+        return awaitLine(0, timeout, part, also);
+    }
+
+    /** Waits for a line, from line number {@code from} on, containing every one of {@code parts}. */
+    String awaitLine(int from, Duration timeout, String... parts) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<String> lines = process.output();
+            for (String line : lines.subList(Math.min(from, lines.size()), lines.size())) {
+                if (java.util.Arrays.stream(parts).allMatch(line::contains)) {
+                    return line;
+                }
+            }
+            if (System.nanoTime() > deadline || process.hasExited()) {
+                throw new AssertionError("no line with " + java.util.Arrays.toString(parts) + " (exited: " + process.hasExited()
+                        + "); output:\n" + output());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** SIGKILL to the server and its start script: no shutdown hook, no clean stop. */
+    void kill() throws InterruptedException {
+        process.kill();
+    }
+
     int awaitExit(Duration timeout) throws InterruptedException {
         return process.awaitExit(timeout);
     }

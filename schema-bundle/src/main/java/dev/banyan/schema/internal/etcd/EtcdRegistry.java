@@ -196,12 +196,12 @@ public final class EtcdRegistry implements SchemaRegistry, AutoCloseable {
                 if ("DELETE".equals(event.path("type").asText("PUT"))) {
                     SchemaObject removed = uncache(kv.key());
                     if (removed != null) {
-                        announce(SchemaEvent.Type.DELETE, removed, kv.modRevision());
+                        applied(SchemaEvent.Type.DELETE, removed, kv.modRevision());
                     }
                 } else {
                     SchemaObject object = codec.decode(kv);
                     SchemaObject previous = cache(object);
-                    announce(previous == null ? SchemaEvent.Type.ADD : SchemaEvent.Type.UPDATE, object, kv.modRevision());
+                    applied(previous == null ? SchemaEvent.Type.ADD : SchemaEvent.Type.UPDATE, object, kv.modRevision());
                 }
                 revision = Math.max(revision, kv.modRevision());
             }
@@ -263,6 +263,12 @@ public final class EtcdRegistry implements SchemaRegistry, AutoCloseable {
             lock.unlock();
         }
         connected("read the schema at revision " + at);
+    }
+
+    /** Schema changes are rare and cluster-wide: each server logs each one it applies. */
+    private void applied(SchemaEvent.Type type, SchemaObject object, long at) {
+        LOG.info("Schema change from etcd at revision {}: {} {}", at, type, object.describe());
+        announce(type, object, at);
     }
 
     private SchemaObject cache(SchemaObject object) {
@@ -522,6 +528,7 @@ public final class EtcdRegistry implements SchemaRegistry, AutoCloseable {
     }
 
     private void awaitSeen(long at, String what) {
+        LOG.info("{} changed in etcd at revision {}", what, at);
         if (!awaitRevision(at, client.requestTimeout().multipliedBy(2))) {
             LOG.warn("{} was changed in etcd at revision {}, but this server's watch has not delivered it yet", what, at);
         }

@@ -148,7 +148,8 @@ final class NodeRegistration implements NodeRegistry {
     private void recovered() {
         Outage.Current ended = outage.recovered(Outage.Channel.LEASE);
         if (ended != null) {
-            LOG.info("Node {}: registration renewed after {} ms without etcd", id, Duration.between(ended.since(), Instant.now()).toMillis());
+            LOG.info("etcd {} reachable again after {} ms: node {} registration renewed", client.endpoint(),
+                    Duration.between(ended.since(), Instant.now()).toMillis(), id);
         }
     }
 
