@@ -4,13 +4,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -34,7 +32,7 @@ import dev.banyan.schema.api.SchemaEventHandler;
 import dev.banyan.schema.api.SchemaException;
 import dev.banyan.schema.api.SchemaObject;
 import dev.banyan.schema.api.SchemaRegistry;
-import dev.banyan.schema.internal.registry.OnInitRetry;
+import dev.banyan.schema.internal.registry.HandlerList;
 import dev.banyan.schema.internal.registry.RetryClock;
 
 /**
@@ -74,7 +72,7 @@ public final class EtcdRegistry implements SchemaRegistry, AutoCloseable {
     private final Condition progress = lock.newCondition();
     private final Map<String, Group> groups = new HashMap<>();
     private final Map<String, Measure> measures = new HashMap<>();
-    private final List<Registered> handlers = new CopyOnWriteArrayList<>();
+    private final HandlerList handlers = new HandlerList();
     /** Guarded by lock: the etcd revision up to which this copy has applied every schema change. */
     private long revision;
     /** Guarded by lock: the copy has been read from etcd at least once. */
@@ -283,18 +281,7 @@ public final class EtcdRegistry implements SchemaRegistry, AutoCloseable {
     }
 
     private void announce(SchemaEvent.Type type, SchemaObject object, long at) {
-        SchemaEvent event = new SchemaEvent(type, object, at);
-        for (Registered handler : handlers) {
-            if (!handler.kinds.contains(object.kind())) {
-                continue;
-            }
-            try {
-                handler.handler.onEvent(event);
-            } catch (Exception e) {
-                // The change is stored; recovering from a handler's failure is that handler's business.
-                LOG.error("Schema handler {} failed on {} {}: {}", handler.name, type, object.describe(), e.toString(), e);
-            }
-        }
+        handlers.announce(new SchemaEvent(type, object, at));
     }
 
     private static void sleep(Duration duration) {
@@ -594,19 +581,9 @@ public final class EtcdRegistry implements SchemaRegistry, AutoCloseable {
 
     @Override
     public HandlerRegistration registerHandler(String name, Set<Kind> kinds, SchemaEventHandler handler) {
-        Set<Kind> subscribed = kinds.isEmpty() ? EnumSet.noneOf(Kind.class) : EnumSet.copyOf(kinds);
         awaitSynced();
-        return locked(() -> {
-            if (handlers.stream().anyMatch(h -> h.name.equals(name))) {
-                throw new SchemaException("a handler named " + name + " is already registered");
-            }
-            // Holding the lock through init means no watch event can slip between init and the first event.
-            OnInitRetry.run(name, subscribed, handler, RetryClock.SYSTEM, onInitTimeout);
-            Registered registered = new Registered(name, subscribed, handler);
-            handlers.add(registered);
-            LOG.info("Schema handler {} registered for {} at revision {}", name, subscribed, revision);
-            return registered;
-        });
+        // Holding the lock through init means no watch event can slip between init and the first event.
+        return locked(() -> handlers.register(name, kinds, handler, RetryClock.SYSTEM, onInitTimeout));
     }
 
     private <T> T locked(Supplier<T> action) {
@@ -635,28 +612,6 @@ public final class EtcdRegistry implements SchemaRegistry, AutoCloseable {
             watcher.join(TimeUnit.SECONDS.toMillis(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private final class Registered implements HandlerRegistration {
-        private final String name;
-        private final Set<Kind> kinds;
-        private final SchemaEventHandler handler;
-
-        Registered(String name, Set<Kind> kinds, SchemaEventHandler handler) {
-            this.name = name;
-            this.kinds = kinds;
-            this.handler = handler;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public void close() {
-            handlers.remove(this);
         }
     }
 }

@@ -3,14 +3,11 @@ package dev.banyan.schema.internal.registry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -41,7 +38,7 @@ public final class EmbeddedRegistry implements SchemaRegistry {
     private final RetryClock clock;
     private final Duration onInitTimeout;
     private final ReentrantLock lock = new ReentrantLock();
-    private final List<Registered> handlers = new CopyOnWriteArrayList<>();
+    private final HandlerList handlers = new HandlerList();
     private final Map<String, Group> groups = new LinkedHashMap<>();
     private final Map<String, Measure> measures = new LinkedHashMap<>();
     private long revision;
@@ -184,18 +181,8 @@ public final class EmbeddedRegistry implements SchemaRegistry {
 
     @Override
     public HandlerRegistration registerHandler(String name, Set<Kind> kinds, SchemaEventHandler handler) {
-        Set<Kind> subscribed = kinds.isEmpty() ? EnumSet.noneOf(Kind.class) : EnumSet.copyOf(kinds);
-        return locked(() -> {
-            if (handlers.stream().anyMatch(h -> h.name.equals(name))) {
-                throw new SchemaException("a handler named " + name + " is already registered");
-            }
-            // Holding the lock through init means no change can slip between init and the first event.
-            OnInitRetry.run(name, subscribed, handler, clock, onInitTimeout);
-            Registered registered = new Registered(name, subscribed, handler);
-            handlers.add(registered);
-            LOG.info("Schema handler {} registered for {}", name, subscribed);
-            return registered;
-        });
+        // Holding the lock through init means no change can slip between init and the first event.
+        return locked(() -> handlers.register(name, kinds, handler, clock, onInitTimeout));
     }
 
     /** Applies a change in memory, persists it, and undoes it in memory if persisting fails. */
@@ -212,18 +199,7 @@ public final class EmbeddedRegistry implements SchemaRegistry {
     }
 
     private void announce(SchemaEvent.Type type, SchemaObject object) {
-        SchemaEvent event = new SchemaEvent(type, object, revision);
-        for (Registered handler : new ArrayList<>(handlers)) {
-            if (!handler.kinds.contains(object.kind())) {
-                continue;
-            }
-            try {
-                handler.handler.onEvent(event);
-            } catch (Exception e) {
-                // The change is stored; recovering from a handler's failure is that handler's business.
-                LOG.error("Schema handler {} failed on {} {}: {}", handler.name, type, object.describe(), e.toString(), e);
-            }
-        }
+        handlers.announce(new SchemaEvent(type, object, revision));
     }
 
     private <T> T locked(Supplier<T> action) {
@@ -237,27 +213,5 @@ public final class EmbeddedRegistry implements SchemaRegistry {
 
     private static String key(String group, String name) {
         return group + "/" + name;
-    }
-
-    private final class Registered implements HandlerRegistration {
-        private final String name;
-        private final Set<Kind> kinds;
-        private final SchemaEventHandler handler;
-
-        Registered(String name, Set<Kind> kinds, SchemaEventHandler handler) {
-            this.name = name;
-            this.kinds = kinds;
-            this.handler = handler;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public void close() {
-            handlers.remove(this);
-        }
     }
 }

@@ -16,7 +16,7 @@ import dev.banyan.schema.api.SchemaException;
  * [R4] Runs a handler's {@code onInit}: a permanent failure ends it at once (one call, the clock
  * untouched); a transient one is retried every {@link #INTERVAL} until the deadline.
  */
-public final class OnInitRetry {
+final class OnInitRetry {
 
     static final Duration INTERVAL = Duration.ofSeconds(1);
     private static final Logger LOG = LoggerFactory.getLogger(OnInitRetry.class);
@@ -24,7 +24,7 @@ public final class OnInitRetry {
     private OnInitRetry() {
     }
 
-    public static void run(String name, Set<Kind> kinds, SchemaEventHandler handler, RetryClock clock, Duration timeout) {
+    static void run(String name, Set<Kind> kinds, SchemaEventHandler handler, RetryClock clock, Duration timeout) {
         Instant deadline = clock.now().plus(timeout);
         int attempt = 0;
         while (true) {
