@@ -43,9 +43,13 @@ public class RepositoryTest {
     private Repository repository;
 
     private Repository start(ScriptedSupplier withSupplier) {
+        return start(withSupplier, new RetryPolicy(2, Duration.ofMillis(5), Duration.ofMillis(40)));
+    }
+
+    private Repository start(ScriptedSupplier withSupplier, RetryPolicy policy) {
         registry = new EmbeddedRegistry(tmp.getRoot().toPath(), new FakeClock(), EmbeddedRegistry.DEFAULT_ONINIT_TIMEOUT);
         repository = new Repository(registry, withSupplier, (context, cause) -> fatal.add(context + " | " + cause.getMessage()),
-                new RetryPolicy(2, Duration.ofMillis(5), Duration.ofMillis(40)));
+                policy);
         return repository;
     }
 
@@ -182,7 +186,8 @@ public class RepositoryTest {
 
     @Test
     public void r8_staleRetryDoesNotResurrectADeletedGroup() throws Exception {
-        start(supplier);
+        // The retry must come after the delete (an fsync'd file write): a 5 ms first delay lost that race on a loaded machine.
+        start(supplier, new RetryPolicy(2, Duration.ofSeconds(2), Duration.ofSeconds(2)));
         registry.registerHandler("repo", EnumSet.allOf(Kind.class), repository);
         supplier.failWith(new IOException("busy"));
         registry.createGroup(group("g1"));
