@@ -169,19 +169,14 @@ public class FelixServicesTest {
     }
 
     private void configure(String pid, String key, String value) throws Exception {
-        org.osgi.service.cm.Configuration configuration = configAdmin.getConfiguration(pid, "?");
-        Dictionary<String, Object> properties = new Hashtable<>();
-        properties.put(key, value);
-        configuration.update(properties);
+        OsgiServices.configure(configAdmin, pid, key, value);
     }
 
     private long serviceId(Class<?> type) {
-        ServiceReference<?> reference = context.getServiceReference(type);
-        return reference == null ? -1 : (Long) reference.getProperty("service.id");
+        return OsgiServices.serviceId(context, type);
     }
 
     private <T> java.util.Optional<T> service(Class<T> type) {
-        ServiceReference<T> reference = context.getServiceReference(type);
-        return reference == null ? java.util.Optional.empty() : java.util.Optional.ofNullable(context.getService(reference));
+        return OsgiServices.service(context, type);
     }
 }

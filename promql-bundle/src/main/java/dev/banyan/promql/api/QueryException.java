@@ -16,6 +16,8 @@ public class QueryException extends RuntimeException {
         EXECUTION("execution", 422),
         /** The query ran longer than the configured timeout: 503. */
         TIMEOUT("timeout", 503),
+        /** The storage cannot answer right now (a group is not serving); retrying later may succeed: 503. */
+        UNAVAILABLE("unavailable", 503),
         /** The storage failed: 500. */
         INTERNAL("internal", 500);
 

@@ -17,8 +17,8 @@ public interface SeriesSource {
      * returned as stored (bit-exact).
      *
      * @param matchers at least one, combined with AND
-     * @throws QueryException of type {@link QueryException.ErrorType#TIMEOUT} or
-     *                        {@link QueryException.ErrorType#INTERNAL} when the storage cannot answer
+     * @throws QueryException of type {@link QueryException.ErrorType#UNAVAILABLE} when the storage
+     *                        cannot answer now, {@link QueryException.ErrorType#INTERNAL} when it fails
      */
     List<Series> select(List<LabelMatcher> matchers, long minTimeMs, long maxTimeMs);
 
@@ -28,9 +28,33 @@ public interface SeriesSource {
      */
     List<Labels> series(List<LabelMatcher> matchers, long minTimeMs, long maxTimeMs);
 
-    /** The sorted, distinct label names of the series with a sample in the range. */
-    List<String> labelNames(long minTimeMs, long maxTimeMs);
+    /**
+     * The sorted, distinct label names of the series with a sample in the range. The default reads
+     * every series' labels; a source with an index of label names overrides it.
+     */
+    default List<String> labelNames(long minTimeMs, long maxTimeMs) {
+        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        for (Labels labels : series(List.of(ANY_METRIC), minTimeMs, maxTimeMs)) {
+            for (int i = 0; i < labels.size(); i++) {
+                names.add(labels.name(i));
+            }
+        }
+        return List.copyOf(names);
+    }
 
-    /** The sorted, distinct values of label {@code name} ({@code __name__} included) in the range. */
-    List<String> labelValues(String name, long minTimeMs, long maxTimeMs);
+    /**
+     * The sorted, distinct values of label {@code name} ({@code __name__} included) in the range. The
+     * default reads every series' labels; a source with an index of label values overrides it.
+     */
+    default List<String> labelValues(String name, long minTimeMs, long maxTimeMs) {
+        java.util.TreeSet<String> values = new java.util.TreeSet<>();
+        for (Labels labels : series(List.of(ANY_METRIC, LabelMatcher.of(name, LabelMatcher.Type.REGEX, ".+")), minTimeMs,
+                maxTimeMs)) {
+            values.add(labels.get(name));
+        }
+        return List.copyOf(values);
+    }
+
+    /** Selects every series (each has a metric name). */
+    LabelMatcher ANY_METRIC = LabelMatcher.of(Labels.METRIC_NAME, LabelMatcher.Type.REGEX, ".+");
 }

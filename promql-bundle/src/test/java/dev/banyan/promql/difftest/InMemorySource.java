@@ -2,7 +2,6 @@ package dev.banyan.promql.difftest;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeSet;
 
 import dev.banyan.promql.api.LabelMatcher;
 import dev.banyan.promql.api.Labels;
@@ -41,27 +40,5 @@ public class InMemorySource implements SeriesSource {
     @Override
     public List<Labels> series(List<LabelMatcher> matchers, long minTimeMs, long maxTimeMs) {
         return select(matchers, minTimeMs, maxTimeMs).stream().map(Series::labels).toList();
-    }
-
-    @Override
-    public List<String> labelNames(long minTimeMs, long maxTimeMs) {
-        TreeSet<String> names = new TreeSet<>();
-        for (Series s : series) {
-            for (int i = 0; i < s.labels().size(); i++) {
-                names.add(s.labels().name(i));
-            }
-        }
-        return List.copyOf(names);
-    }
-
-    @Override
-    public List<String> labelValues(String name, long minTimeMs, long maxTimeMs) {
-        TreeSet<String> values = new TreeSet<>();
-        for (Series s : series) {
-            if (s.labels().has(name)) {
-                values.add(s.labels().get(name));
-            }
-        }
-        return List.copyOf(values);
     }
 }
