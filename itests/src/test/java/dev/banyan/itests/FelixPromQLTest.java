@@ -123,6 +123,16 @@ public class FelixPromQLTest {
                 List.of(Labels.of("__name__", "http_requests_total", "instance", "a:1", "job", "api")),
                 afterStale.series().stream().map(Series::labels).toList());
 
+        // Long windows come from the storage's aggregates; the web window holds the staleness marker.
+        QueryResult counts = engine.instantQuery(source, "count_over_time(http_requests_total[15m])", t + 20_000,
+                QueryLimits.DEFAULT);
+        assertEquals(List.of(21.0, 21.0), counts.series().stream().map(x -> x.values()[0]).toList());
+        assertEquals(4200.0, engine.instantQuery(source, "sum_over_time(http_requests_total{job=\"api\"}[15m])", t,
+                QueryLimits.DEFAULT).series().get(0).values()[0], 0);
+        assertEquals(140.0, engine.instantQuery(source, "max_over_time(http_requests_total{job=\"web\"}[1h])", t + 60_000,
+                QueryLimits.DEFAULT).series().get(0).values()[0], 0);
+        assertTrue(source.windowStats(List.of(LabelMatcher.equal("job", "api")), new long[] {t}, 900_000).size() == 1);
+
         assertEquals(List.of("http_requests_total"), source.labelValues("__name__", T0, t));
         assertEquals(List.of("api", "web"), source.labelValues("job", T0, t));
         assertEquals(List.of("__name__", "instance", "job"), source.labelNames(T0, t));

@@ -55,6 +55,20 @@ public interface SeriesSource {
         return List.copyOf(values);
     }
 
+    /**
+     * Optional: per-window statistics of the series matching every matcher, for the windows
+     * {@code [end - rangeMs, end]} (both inclusive) of each {@code end} in {@code windowEnds}
+     * (ascending, windows not overlapping). The engine asks for them to answer
+     * {@code count/sum/min/max/avg_over_time} over long windows without loading samples. A window
+     * whose values include any NaN (staleness markers included) must report a NaN sum.
+     *
+     * @return the statistics of every matching series with a sample in some window, or null if this
+     *         source cannot give them cheaply (the default): the engine then reads the samples
+     */
+    default List<WindowStats> windowStats(List<LabelMatcher> matchers, long[] windowEnds, long rangeMs) {
+        return null;
+    }
+
     /** Selects every series (each has a metric name). */
     LabelMatcher ANY_METRIC = LabelMatcher.of(Labels.METRIC_NAME, LabelMatcher.Type.REGEX, ".+");
 }

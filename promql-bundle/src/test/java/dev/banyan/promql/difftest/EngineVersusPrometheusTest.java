@@ -84,6 +84,7 @@ public class EngineVersusPrometheusTest {
         }
         System.out.println("differential corpus: " + compared + " expressions compared with Prometheus, answers by kind " + kinds);
         assertTrue("the corpus must hold at least 150 compared expressions, has " + compared, compared >= 150);
+        assertTrue("long *_over_time windows are answered from window statistics", source.windowStatsCalls() > 0);
         assertEquals(failures.size() + " of " + compared + " expressions disagree:\n" + String.join("\n", failures), 0,
                 failures.size());
     }

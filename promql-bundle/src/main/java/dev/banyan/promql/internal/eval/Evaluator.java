@@ -11,11 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.banyan.promql.api.LabelMatcher;
 import dev.banyan.promql.api.Labels;
 import dev.banyan.promql.api.QueryException;
 import dev.banyan.promql.api.QueryLimits;
 import dev.banyan.promql.api.Series;
 import dev.banyan.promql.api.SeriesSource;
+import dev.banyan.promql.api.WindowStats;
 import dev.banyan.promql.internal.parse.Ast;
 import dev.banyan.promql.internal.parse.Ast.Aggregate;
 import dev.banyan.promql.internal.parse.Ast.Binary;
@@ -400,6 +402,12 @@ public final class Evaluator {
         return new Vectors(out);
     }
 
+    /** The functions a source's window statistics can answer (see {@link SeriesSource#windowStats}). */
+    private static final Set<String> STATS_FUNCTIONS = Set.of("count_over_time", "sum_over_time", "min_over_time",
+            "max_over_time", "avg_over_time");
+    /** Windows at least this long are worth answering from statistics rather than samples. */
+    static final long STATS_MIN_RANGE_MS = 15 * 60_000L;
+
     /** A function of a range vector: each selected series, each step's window, Prometheus order. */
     private Value evalRangeFunction(Call c, int matrixArg) {
         String name = c.function().name();
@@ -410,36 +418,118 @@ public final class Evaluator {
                 scalarArg = ((Scalars) eval(c.args().get(a))).values();
             }
         }
-        VectorSelector vs = ms.selector();
+        if (STATS_FUNCTIONS.contains(name) && ms.rangeMs() >= STATS_MIN_RANGE_MS
+                && (steps.length == 1 || steps[1] - steps[0] >= ms.rangeMs())) {
+            Value fromStats = evalFromWindowStats(name, ms);
+            if (fromStats != null) {
+                return fromStats;
+            }
+        }
         List<List<Sample>> out = newSteps();
         Set<Labels> produced = new HashSet<>();
-        for (Loaded l : select(vs, ms.rangeMs())) {
+        for (Loaded l : select(ms.selector(), ms.rangeMs())) {
             checkDeadline("evaluation of " + name + "()");
-            // Windows never include staleness markers.
-            int n = 0;
-            long[] t = new long[l.t().length];
-            double[] v = new double[l.v().length];
-            for (int i = 0; i < l.t().length; i++) {
-                if (!Series.isStale(l.v()[i])) {
-                    t[n] = l.t()[i];
-                    v[n++] = l.v()[i];
-                }
-            }
-            t = Arrays.copyOf(t, n);
-            v = Arrays.copyOf(v, n);
             Labels outLabels = name.equals("last_over_time") ? l.labels() : LabelSets.dropMetricName(l.labels());
+            if (overSteps(name, l, ms, scalarArg, outLabels, null, out) && !produced.add(outLabels)) {
+                throw executionError("vector cannot contain metrics with the same labelset");
+            }
+        }
+        return new Vectors(out);
+    }
+
+    /**
+     * Evaluates a range function over one series at each step (only the steps in {@code only}, if
+     * given); returns whether any step produced a value.
+     */
+    private boolean overSteps(String name, Loaded l, MatrixSelector ms, double[] scalarArg, Labels outLabels,
+            Set<Integer> only, List<List<Sample>> out) {
+        // Windows never include staleness markers.
+        int n = 0;
+        long[] t = new long[l.t().length];
+        double[] v = new double[l.v().length];
+        for (int i = 0; i < l.t().length; i++) {
+            if (!Series.isStale(l.v()[i])) {
+                t[n] = l.t()[i];
+                v[n++] = l.v()[i];
+            }
+        }
+        t = Arrays.copyOf(t, n);
+        v = Arrays.copyOf(v, n);
+        boolean any = false;
+        for (int i = 0; i < steps.length; i++) {
+            if (only != null && !only.contains(i)) {
+                continue;
+            }
+            long refTime = steps[i] - ms.selector().offsetMs();
+            int[] w = window(t, refTime - ms.rangeMs(), refTime);
+            if (w[0] == w[1]) {
+                continue;
+            }
+            Double result = RangeFunctions.apply(name, t, v, w[0], w[1],
+                    new RangeFunctions.Window(steps[i], ms.rangeMs(), ms.selector().offsetMs(), scalarArg[i]));
+            if (result != null) {
+                out.get(i).add(new Sample(outLabels, result, steps[i]));
+                any = true;
+            }
+        }
+        return any;
+    }
+
+    /**
+     * count/sum/min/max/avg_over_time from the source's window statistics; the windows whose
+     * statistics may hold a NaN (or an infinity, whose averages Prometheus treats specially) are
+     * computed from that series' samples instead. Null if the source gives no statistics.
+     */
+    private Value evalFromWindowStats(String name, MatrixSelector ms) {
+        long offset = ms.selector().offsetMs();
+        long[] ends = Arrays.stream(steps).map(t -> t - offset).toArray();
+        List<WindowStats> stats = source.windowStats(ms.selector().matchers(), ends, ms.rangeMs());
+        if (stats == null) {
+            return null;
+        }
+        List<WindowStats> sorted = new ArrayList<>(stats);
+        sorted.sort(Comparator.comparing(WindowStats::labels));
+        List<List<Sample>> out = newSteps();
+        Set<Labels> produced = new HashSet<>();
+        for (WindowStats ws : sorted) {
+            checkDeadline("evaluation of " + name + "()");
+            Labels outLabels = LabelSets.dropMetricName(ws.labels());
             boolean any = false;
+            Set<Integer> fromSamples = new HashSet<>();
             for (int i = 0; i < steps.length; i++) {
-                long refTime = steps[i] - vs.offsetMs();
-                int[] w = window(t, refTime - ms.rangeMs(), refTime);
-                if (w[0] == w[1]) {
+                long count = ws.counts()[i];
+                double sum = ws.sums()[i];
+                if (count == 0) {
                     continue;
                 }
-                Double result = RangeFunctions.apply(name, t, v, w[0], w[1],
-                        new RangeFunctions.Window(steps[i], ms.rangeMs(), vs.offsetMs(), scalarArg[i]));
-                if (result != null) {
-                    out.get(i).add(new Sample(outLabels, result, steps[i]));
-                    any = true;
+                countSamples(1);
+                if (Double.isNaN(sum) || Double.isInfinite(sum)) {
+                    fromSamples.add(i);
+                    continue;
+                }
+                double value = switch (name) {
+                    case "count_over_time" -> count;
+                    case "sum_over_time" -> sum;
+                    case "min_over_time" -> ws.mins()[i];
+                    case "max_over_time" -> ws.maxs()[i];
+                    default -> sum / count;
+                };
+                out.get(i).add(new Sample(outLabels, value, steps[i]));
+                any = true;
+            }
+            if (!fromSamples.isEmpty()) {
+                List<LabelMatcher> exact = new ArrayList<>();
+                for (int k = 0; k < ws.labels().size(); k++) {
+                    exact.add(LabelMatcher.equal(ws.labels().name(k), ws.labels().value(k)));
+                }
+                long minT = ends[fromSamples.stream().min(Integer::compare).orElseThrow()] - ms.rangeMs();
+                long maxT = ends[fromSamples.stream().max(Integer::compare).orElseThrow()];
+                for (Series s : source.select(exact, minT, maxT)) {
+                    if (s.labels().equals(ws.labels())) {
+                        countSamples(s.size());
+                        any |= overSteps(name, new Loaded(s.labels(), s.timestamps(), s.values()), ms, new double[steps.length],
+                                outLabels, fromSamples, out);
+                    }
                 }
             }
             if (any && !produced.add(outLabels)) {

@@ -1,6 +1,7 @@
 package dev.banyan.promql.internal.storage;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,12 +18,15 @@ import dev.banyan.promql.api.Labels;
 import dev.banyan.promql.api.QueryException;
 import dev.banyan.promql.api.Series;
 import dev.banyan.promql.api.SeriesSource;
+import dev.banyan.promql.api.WindowStats;
 import dev.banyan.promql.internal.PromQLConfig;
 import dev.banyan.schema.api.Measure;
 import dev.banyan.schema.api.SchemaRegistry;
 import dev.banyan.schema.api.TagSpec;
 import dev.banyan.server.api.GroupNotServingException;
 import dev.banyan.server.api.MeasureService;
+import dev.banyan.storage.api.AggregateFunction;
+import dev.banyan.storage.api.AggregateRow;
 import dev.banyan.storage.api.Query;
 import dev.banyan.storage.api.SeriesRows;
 import dev.banyan.storage.api.TimeRange;
@@ -68,7 +72,7 @@ public final class MeasureSeriesSource implements SeriesSource {
         String g = group;
         for (Measure measure : candidates(g, matchers)) {
             for (SeriesRows rows : read(g, measure, matchers, minTimeMs, maxTimeMs)) {
-                Labels labels = labels(measure, rows);
+                Labels labels = labels(measure, rows.tags());
                 if (matchers.stream().allMatch(m -> m.matches(labels)) && rows.size() > 0) {
                     double[] values = new double[rows.size()];
                     for (int i = 0; i < values.length; i++) {
@@ -84,6 +88,42 @@ public final class MeasureSeriesSource implements SeriesSource {
     @Override
     public List<Labels> series(List<LabelMatcher> matchers, long minTimeMs, long maxTimeMs) {
         return select(matchers, minTimeMs, maxTimeMs).stream().map(Series::labels).toList();
+    }
+
+    /**
+     * Per-window count, sum, min and max from the storage's aggregate queries, which answer whole
+     * blocks from their statistics without decoding them. A window holding a NaN has a NaN sum (the
+     * storage's rule), so the engine reads that window's samples instead.
+     */
+    @Override
+    public List<WindowStats> windowStats(List<LabelMatcher> matchers, long[] windowEnds, long rangeMs) {
+        String g = group;
+        Map<Labels, WindowStats> byLabels = new LinkedHashMap<>();
+        int n = windowEnds.length;
+        for (Measure measure : candidates(g, matchers)) {
+            for (int w = 0; w < n; w++) {
+                Query query = Query.of(measure.name(), new TimeRange(windowEnds[w] - rangeMs, windowEnds[w] + 1))
+                        .fields(VALUE_FIELD).aggregate(AggregateFunction.COUNT, AggregateFunction.SUM,
+                                AggregateFunction.MIN, AggregateFunction.MAX);
+                for (AggregateRow row : run(g, withEqualities(query, measure, matchers))) {
+                    Labels labels = labels(measure, row.group());
+                    if (!matchers.stream().allMatch(m -> m.matches(labels))) {
+                        continue;
+                    }
+                    WindowStats stats = byLabels.computeIfAbsent(labels, l -> new WindowStats(l, new long[n], new double[n],
+                            new double[n], new double[n]));
+                    Number count = row.values().get(AggregateFunction.COUNT.column(VALUE_FIELD));
+                    Number sum = row.values().get(AggregateFunction.SUM.column(VALUE_FIELD));
+                    Number min = row.values().get(AggregateFunction.MIN.column(VALUE_FIELD));
+                    Number max = row.values().get(AggregateFunction.MAX.column(VALUE_FIELD));
+                    stats.counts()[w] = count.longValue();
+                    stats.sums()[w] = sum.doubleValue();
+                    stats.mins()[w] = min.doubleValue();
+                    stats.maxs()[w] = max.doubleValue();
+                }
+            }
+        }
+        return List.copyOf(byLabels.values());
     }
 
     /** The schemaless measures whose name the matchers allow. */
@@ -104,28 +144,39 @@ public final class MeasureSeriesSource implements SeriesSource {
     }
 
     private List<SeriesRows> read(String g, Measure measure, List<LabelMatcher> matchers, long minTimeMs, long maxTimeMs) {
-        Query query = Query.of(measure.name(), new TimeRange(minTimeMs, maxTimeMs + 1)).fields(VALUE_FIELD);
+        Query query = withEqualities(Query.of(measure.name(), new TimeRange(minTimeMs, maxTimeMs + 1)).fields(VALUE_FIELD),
+                measure, matchers);
+        return query == null ? List.of() : call(g, () -> measures.query(g, query).series());
+    }
+
+    private List<AggregateRow> run(String g, Query query) {
+        return query == null ? List.of() : call(g, () -> measures.query(g, query).rows());
+    }
+
+    /** {@code query} restricted by the matchers' non-empty equalities, or null if the measure lacks such a label. */
+    private static Query withEqualities(Query query, Measure measure, List<LabelMatcher> matchers) {
         for (LabelMatcher m : matchers) {
-            if (m.type() == LabelMatcher.Type.EQUAL && !m.name().equals(Labels.METRIC_NAME)) {
-                if (m.value().isEmpty()) {
-                    continue; // "absent", checked on the returned series
-                }
+            if (m.type() == LabelMatcher.Type.EQUAL && !m.name().equals(Labels.METRIC_NAME) && !m.value().isEmpty()) {
                 if (measure.tags().stream().map(TagSpec::name).noneMatch(m.name()::equals)) {
-                    return List.of(); // no series of this metric has that label
+                    return null; // no series of this metric has that label
                 }
                 query = query.where(m.name(), m.value());
             }
         }
+        return query;
+    }
+
+    private static <T> T call(String g, java.util.function.Supplier<T> storage) {
         try {
-            return measures.query(g, query).series();
+            return storage.get();
         } catch (GroupNotServingException e) {
             throw new QueryException(QueryException.ErrorType.UNAVAILABLE, "group " + g + " is not serving: " + e.getMessage(), e);
         }
     }
 
-    private static Labels labels(Measure measure, SeriesRows rows) {
+    private static Labels labels(Measure measure, Map<String, String> tags) {
         Map<String, String> labels = new TreeMap<>();
-        rows.tags().forEach((tag, value) -> {
+        tags.forEach((tag, value) -> {
             if (!tag.equals(ENTITY_TAG)) {
                 labels.put(tag, value);
             }
