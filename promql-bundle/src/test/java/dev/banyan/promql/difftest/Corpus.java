@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 
 /**
  * The expressions of the differential tests, read from {@code corpus.txt} beside this class. One
- * query per line; times are offsets from {@link SyntheticDataset#START_MS} ({@code +1h30m},
+ * query per line; times are offsets from the data set's start ({@code +1h30m},
  * {@code -5m}, {@code +0s}):
  * <pre>
  * instant &lt;time&gt; &lt;expr&gt;                  both answer alike
@@ -37,7 +37,8 @@ public final class Corpus {
     private Corpus() {
     }
 
-    public static List<Entry> load() throws IOException {
+    /** The corpus with times relative to {@code startMs}. */
+    public static List<Entry> load(long startMs) throws IOException {
         List<Entry> entries = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(
                 Corpus.class.getResourceAsStream("corpus.txt"), StandardCharsets.UTF_8))) {
@@ -56,11 +57,11 @@ public final class Corpus {
                 }
                 if (words[0].equals("instant")) {
                     String[] rest = words[1].split("\\s+", 2);
-                    long t = time(rest[0], n);
+                    long t = time(startMs, rest[0], n);
                     entries.add(new Entry(n, false, unsupported, t, t, 0, rest[1]));
                 } else if (words[0].equals("range")) {
                     String[] rest = words[1].split("\\s+", 4);
-                    entries.add(new Entry(n, true, unsupported, time(rest[0], n), time(rest[1], n),
+                    entries.add(new Entry(n, true, unsupported, time(startMs, rest[0], n), time(startMs, rest[1], n),
                             duration(rest[2], n), rest[3]));
                 } else {
                     throw new IOException("corpus.txt:" + n + ": expected instant, range or unsupported: " + line);
@@ -70,13 +71,13 @@ public final class Corpus {
         return entries;
     }
 
-    private static long time(String offset, int line) throws IOException {
+    private static long time(long startMs, String offset, int line) throws IOException {
         Matcher m = OFFSET.matcher(offset);
         if (!m.matches()) {
             throw new IOException("corpus.txt:" + line + ": bad time offset " + offset);
         }
         long ms = duration(m.group(2), line);
-        return SyntheticDataset.START_MS + (m.group(1).equals("-") ? -ms : ms);
+        return startMs + (m.group(1).equals("-") ? -ms : ms);
     }
 
     private static long duration(String text, int line) throws IOException {

@@ -37,9 +37,9 @@ public class EngineVersusPrometheusTest {
 
     @BeforeClass
     public static void loadBoth() throws Exception {
-        List<Series> data = SyntheticDataset.generate();
+        List<Series> data = SyntheticDataset.generate(SyntheticDataset.FIXED_START_MS);
         source = new InMemorySource(data);
-        corpus = Corpus.load();
+        corpus = Corpus.load(SyntheticDataset.FIXED_START_MS);
         prometheus = PrometheusProcess.start(TMP.newFolder("prometheus").toPath());
         api = new PrometheusApi(prometheus.base(), null);
         RemoteWrite.send(HttpClient.newHttpClient(), prometheus.remoteWrite(),

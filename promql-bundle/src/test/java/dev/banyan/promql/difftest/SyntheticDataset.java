@@ -17,19 +17,40 @@ import dev.banyan.promql.api.Series;
  */
 public final class SyntheticDataset {
 
-    /** 2024-01-01T22:00:00Z, the first scrape. */
-    public static final long START_MS = Instant.parse("2024-01-01T22:00:00Z").toEpochMilli();
-    /** The last scrape is before this (2h45m later; under three hours keeps Prometheus from compacting). */
-    public static final long END_MS = START_MS + (2 * 60 + 45) * 60_000L;
+    /** 2024-01-01T22:00:00Z: the first scrape of the data set the engine tests use. */
+    public static final long FIXED_START_MS = Instant.parse("2024-01-01T22:00:00Z").toEpochMilli();
+    /** The data covers this long from the start (under three hours keeps Prometheus from compacting). */
+    public static final long SPAN_MS = (2 * 60 + 45) * 60_000L;
     public static final long INTERVAL_MS = 15_000;
+
+    private final long start;
+    private final long end;
 
     private static final double STALE = Double.longBitsToDouble(Series.STALE_NAN_BITS);
 
-    private SyntheticDataset() {
+    private SyntheticDataset(long startMs) {
+        this.start = startMs;
+        this.end = startMs + SPAN_MS;
     }
 
-    /** Every series, samples ascending; staleness markers carry {@link Series#STALE_NAN_BITS}. */
-    public static List<Series> generate() {
+    /**
+     * A start at 22:00 UTC two days before {@code nowMs}: inside a server's retention, in the past,
+     * and still spanning an hour and a day boundary.
+     */
+    public static long recentStart(long nowMs) {
+        long day = 86_400_000L;
+        return nowMs - Math.floorMod(nowMs, day) - 2 * day + 22 * 3_600_000L;
+    }
+
+    /**
+     * Every series, samples ascending from {@code startMs} (22:00 UTC of some day); staleness markers
+     * carry {@link Series#STALE_NAN_BITS}. The values do not depend on the start.
+     */
+    public static List<Series> generate(long startMs) {
+        return new SyntheticDataset(startMs).series();
+    }
+
+    private List<Series> series() {
         Random random = new Random(20240101L);
         List<Series> all = new ArrayList<>();
         // Counters: per-second rates differ per series; some reset (a restart) now and then.
@@ -41,22 +62,22 @@ public final class SyntheticDataset {
                 for (String method : methods) {
                     Labels labels = Labels.of("__name__", "http_requests_total", "job", job, "instance", instance,
                             "method", method, "path", job.equals("api") ? "/api/v1/query" : "/index.html");
-                    all.add(counter(random, labels, START_MS, END_MS, 0.5 + random.nextInt(40) / 4.0, 0.004, job.equals("web") ? 900 : 0));
+                    all.add(counter(random, labels, start, end, 0.5 + random.nextInt(40) / 4.0, 0.004, job.equals("web") ? 900 : 0));
                 }
             }
         }
         // A counter that starts late and one that stops early (a target that went away: a stale marker).
         all.add(counter(random, Labels.of("__name__", "http_requests_total", "job", "batch", "instance", "c:9090",
-                "method", "GET", "path", "/late"), START_MS + 47 * 60_000L + 7_000, END_MS, 3.25, 0, 0));
+                "method", "GET", "path", "/late"), start + 47 * 60_000L + 7_000, end, 3.25, 0, 0));
         all.add(withStaleEnd(counter(random, Labels.of("__name__", "http_requests_total", "job", "batch", "instance",
-                "d:9090", "method", "GET", "path", "/early"), START_MS, START_MS + 95 * 60_000L, 1.5, 0.01, 0)));
+                "d:9090", "method", "GET", "path", "/early"), start, start + 95 * 60_000L, 1.5, 0.01, 0)));
         // Gauges with six significant digits, some negative.
         String[][] hosts = {{"h1", "eu-1"}, {"h2", "eu-1"}, {"h3", "us.east"}, {"h4", "us.east"}, {"h5", "ap-south"}};
         for (String[] host : hosts) {
             all.add(gauge(random, Labels.of("__name__", "node_temperature_celsius", "host", host[0], "dc", host[1]),
-                    START_MS, END_MS, 20 + random.nextInt(40), 5, 0));
+                    start, end, 20 + random.nextInt(40), 5, 0));
             all.add(gauge(random, Labels.of("__name__", "node_load", "host", host[0], "dc", host[1]),
-                    START_MS, END_MS, random.nextInt(3) - 1, 2, 7_000));
+                    start, end, random.nextInt(3) - 1, 2, 7_000));
         }
         // Classic histograms: cumulative buckets per job.
         double[] bounds = {0.05, 0.1, 0.25, 0.5, 1, 2.5, Double.POSITIVE_INFINITY};
@@ -69,7 +90,7 @@ public final class SyntheticDataset {
         String[] queues = {"a.b", "a-b", "x[1]", "c+d", "path/with/slash", "quote\"d", "back\\slash", "dollar$", "ünïcode",
                 "(paren)", "star*", "new\nline"};
         for (String queue : queues) {
-            all.add(gauge(random, Labels.of("__name__", "queue_depth", "queue", queue, "env", "prod"), START_MS, END_MS,
+            all.add(gauge(random, Labels.of("__name__", "queue_depth", "queue", queue, "env", "prod"), start, end,
                     random.nextInt(100), 10, 0));
         }
         // A series that flaps: up, stale, up again, then a gap without a marker (lookback runs out).
@@ -80,14 +101,14 @@ public final class SyntheticDataset {
         for (String name : new String[] {"disk_used_bytes", "disk_total_bytes"}) {
             for (String dev : new String[] {"sda", "sdb", "sdc"}) {
                 double base = name.equals("disk_total_bytes") ? 1.0e12 : 2.0e11 + random.nextInt(1000) * 1.0e8;
-                all.add(gauge(random, Labels.of("__name__", name, "device", dev, "host", "h1"), START_MS, END_MS, base,
+                all.add(gauge(random, Labels.of("__name__", name, "device", dev, "host", "h1"), start, end, base,
                         name.equals("disk_total_bytes") ? 0 : 1.0e9, 0));
             }
         }
         // A "one" side for group_left: one info series per host.
         for (String[] host : hosts) {
             all.add(gauge(random, Labels.of("__name__", "node_info", "host", host[0], "os", "linux-" + host[1],
-                    "owner", "team-" + host[0].charAt(1)), START_MS, END_MS, 1, 0, 0));
+                    "owner", "team-" + host[0].charAt(1)), start, end, 1, 0, 0));
         }
         return all;
     }
@@ -131,8 +152,8 @@ public final class SyntheticDataset {
         return series(labels, t, v);
     }
 
-    private static List<Series> histogram(Random random, String name, String job, String instance, double[] bounds) {
-        int n = (int) ((END_MS - START_MS) / INTERVAL_MS);
+    private List<Series> histogram(Random random, String name, String job, String instance, double[] bounds) {
+        int n = (int) ((end - start) / INTERVAL_MS);
         double[][] counts = new double[bounds.length][n];
         double[] sums = new double[n];
         double[] cumulative = new double[bounds.length];
@@ -156,7 +177,7 @@ public final class SyntheticDataset {
         List<Series> out = new ArrayList<>();
         long[] t = new long[n];
         for (int i = 0; i < n; i++) {
-            t[i] = START_MS + i * INTERVAL_MS;
+            t[i] = start + i * INTERVAL_MS;
         }
         for (int b = 0; b < bounds.length; b++) {
             String le = bounds[b] == Double.POSITIVE_INFINITY ? "+Inf" : trim(bounds[b]);
@@ -183,14 +204,14 @@ public final class SyntheticDataset {
         return new Series(s.labels(), t, v);
     }
 
-    private static Series flapping(Random random) {
+    private Series flapping(Random random) {
         List<long[]> t = new ArrayList<>();
         List<Double> v = new ArrayList<>();
-        long ts = START_MS;
+        long ts = start;
         // up 30 min, stale marker, down 20 min, up 40 min, then silent for 10 min (no marker), up again.
         long[][] upPhases = {{0, 30}, {50, 90}, {100, 165}};
         for (int p = 0; p < upPhases.length; p++) {
-            for (ts = START_MS + upPhases[p][0] * 60_000; ts < START_MS + upPhases[p][1] * 60_000 && ts < END_MS; ts += INTERVAL_MS) {
+            for (ts = start + upPhases[p][0] * 60_000; ts < start + upPhases[p][1] * 60_000 && ts < end; ts += INTERVAL_MS) {
                 t.add(new long[] {ts});
                 v.add((double) (1 + random.nextInt(9)));
             }
@@ -202,13 +223,13 @@ public final class SyntheticDataset {
         return series(Labels.of("__name__", "flapping_up", "job", "flaky"), t, v);
     }
 
-    private static Series odd(Labels labels) {
+    private Series odd(Labels labels) {
         double[] cycle = {0, -0.0, Double.NaN, 1e300, Double.POSITIVE_INFINITY, -1e-300, 42, Double.NEGATIVE_INFINITY,
                 3.5, 7};
         List<long[]> t = new ArrayList<>();
         List<Double> v = new ArrayList<>();
         int i = 0;
-        for (long ts = START_MS; ts < END_MS; ts += INTERVAL_MS) {
+        for (long ts = start; ts < end; ts += INTERVAL_MS) {
             t.add(new long[] {ts});
             v.add(cycle[i++ % cycle.length]);
         }
