@@ -98,7 +98,7 @@ final class BanyanEngine implements Engine {
         check(rows.size() == 1000, "q2 returned " + rows.size() + " rows");
         double sum = 0;
         for (AggregateRow row : rows) {
-            sum += row.value(AggregateFunction.AVG, "value") + row.value(AggregateFunction.MAX, "value");
+            sum += row.doubleValue(AggregateFunction.AVG, "value") + row.doubleValue(AggregateFunction.MAX, "value");
         }
         return sum;
     }
@@ -107,7 +107,7 @@ final class BanyanEngine implements Engine {
     public double[] q3() {
         AggregateRow row = db.query(Query.of("cpu", TimeRange.all())
                 .aggregate(AggregateFunction.COUNT, AggregateFunction.SUM).groupBy()).rows().get(0);
-        return new double[] {row.value(AggregateFunction.COUNT, "value"), row.value(AggregateFunction.SUM, "value")};
+        return new double[] {row.longValue(AggregateFunction.COUNT, "value"), row.doubleValue(AggregateFunction.SUM, "value")};
     }
 
     @Override

@@ -158,8 +158,8 @@ public class FelixServicesTest {
                 .aggregate(AggregateFunction.AVG, AggregateFunction.COUNT).groupBy("region"));
         assertEquals(2, avg.rows().size());
         assertEquals(Map.of("region", "eu"), avg.rows().get(0).group());
-        assertEquals("nothing of the refused writes was stored", 2, avg.rows().get(0).value(AggregateFunction.COUNT, "value"), 0);
-        assertEquals(2.0, avg.rows().get(0).value(AggregateFunction.AVG, "value"), 0);
+        assertEquals("nothing of the refused writes was stored", 2, avg.rows().get(0).longValue(AggregateFunction.COUNT, "value"), 0);
+        assertEquals(2.0, avg.rows().get(0).doubleValue(AggregateFunction.AVG, "value"), 0);
     }
 
     private Path freshDataRoot() throws Exception {

@@ -161,7 +161,7 @@ public class CorruptionTest {
             }
             // Statistics live in the (intact, checksummed) index: aggregates over whole blocks stay correct.
             double count = db.query(Query.of("cpu", TimeRange.all()).aggregate(AggregateFunction.COUNT).groupBy()).rows()
-                    .get(0).value(AggregateFunction.COUNT, "value");
+                    .get(0).longValue(AggregateFunction.COUNT, "value");
             assertEquals(50, count, 0);
         }
     }

@@ -128,7 +128,7 @@ public class CrashRecoveryTest {
                 assertTrue(where + ": timestamp " + stored[i] + " appears twice", stored[i] != stored[i - 1]);
             }
             double counted = db.query(Query.of("m", TimeRange.all()).aggregate(AggregateFunction.COUNT).groupBy()).rows()
-                    .stream().mapToDouble(r -> r.value(AggregateFunction.COUNT, "v")).sum();
+                    .stream().mapToDouble(r -> r.longValue(AggregateFunction.COUNT, "v")).sum();
             assertEquals(where + ": block statistics count each point once", stored.length, (long) counted);
             long highest = first - 1;
             for (long ts : stored) {

@@ -98,20 +98,20 @@ public class WriteQueryTest {
             assertEquals(4, perSeries.size());
             AggregateRow h1 = perSeries.get(1);
             assertEquals(Map.of("host", "host_1", "region", "region_1"), h1.group());
-            assertEquals(2880, h1.value(AggregateFunction.COUNT, "value"), 0);
-            assertEquals(1000, h1.value(AggregateFunction.MIN, "value"), 0);
-            assertEquals(1000 + 2879, h1.value(AggregateFunction.MAX, "value"), 0);
-            assertEquals(1000 + 2879 / 2.0, h1.value(AggregateFunction.AVG, "value"), 1e-9);
+            assertEquals(2880, h1.longValue(AggregateFunction.COUNT, "value"), 0);
+            assertEquals(1000, h1.doubleValue(AggregateFunction.MIN, "value"), 0);
+            assertEquals(1000 + 2879, h1.doubleValue(AggregateFunction.MAX, "value"), 0);
+            assertEquals(1000 + 2879 / 2.0, h1.doubleValue(AggregateFunction.AVG, "value"), 1e-9);
 
             List<AggregateRow> byRegion = db.query(Query.of("cpu", all).aggregate(AggregateFunction.SUM).groupBy("region")).rows();
             assertEquals(2, byRegion.size());
             double minutes = 2879.0 * 2880 / 2;
             assertEquals(Map.of("region", "region_0"), byRegion.get(0).group());
-            assertEquals((0 + 2000) * 2880 + 2 * minutes, byRegion.get(0).value(AggregateFunction.SUM, "value"), 1e-6);
+            assertEquals((0 + 2000) * 2880 + 2 * minutes, byRegion.get(0).doubleValue(AggregateFunction.SUM, "value"), 1e-6);
 
             List<AggregateRow> overall = db.query(Query.of("cpu", all).aggregate(AggregateFunction.COUNT).groupBy()).rows();
             assertEquals(1, overall.size());
-            assertEquals(4 * 2880, overall.get(0).value(AggregateFunction.COUNT, "value"), 0);
+            assertEquals(4 * 2880, overall.get(0).longValue(AggregateFunction.COUNT, "value"), 0);
         }
     }
 
@@ -125,8 +125,8 @@ public class WriteQueryTest {
             assertEquals(3, rows.size());
             for (int b = 0; b < 3; b++) {
                 assertEquals(T0 + b * hour, rows.get(b).bucketStart());
-                assertEquals(60, rows.get(b).value(AggregateFunction.COUNT, "value"), 0);
-                assertEquals(b * 60 + 29.5, rows.get(b).value(AggregateFunction.AVG, "value"), 1e-9);
+                assertEquals(60, rows.get(b).longValue(AggregateFunction.COUNT, "value"), 0);
+                assertEquals(b * 60 + 29.5, rows.get(b).doubleValue(AggregateFunction.AVG, "value"), 1e-9);
             }
         }
     }
@@ -151,8 +151,8 @@ public class WriteQueryTest {
                 assertEquals(11, rows.doubleValue("value", 2), 0);
                 List<AggregateRow> agg = db.query(Query.of("cpu", TimeRange.all()).aggregate(AggregateFunction.COUNT,
                         AggregateFunction.SUM)).rows();
-                assertEquals("duplicates never counted twice", 3, agg.get(0).value(AggregateFunction.COUNT, "value"), 0);
-                assertEquals(121.5, agg.get(0).value(AggregateFunction.SUM, "value"), 0);
+                assertEquals("duplicates never counted twice", 3, agg.get(0).longValue(AggregateFunction.COUNT, "value"), 0);
+                assertEquals(121.5, agg.get(0).doubleValue(AggregateFunction.SUM, "value"), 0);
             }
         }
     }
@@ -170,7 +170,7 @@ public class WriteQueryTest {
         }
         try (TsdbEngine engine = engine(200); Tsdb db = engine.open("g1", OPTIONS)) {
             List<AggregateRow> rows = db.query(Query.of("cpu", TimeRange.all()).aggregate(AggregateFunction.COUNT).groupBy()).rows();
-            assertEquals(4 * 2880, rows.get(0).value(AggregateFunction.COUNT, "value"), 0);
+            assertEquals(4 * 2880, rows.get(0).longValue(AggregateFunction.COUNT, "value"), 0);
         }
     }
 
@@ -227,7 +227,8 @@ public class WriteQueryTest {
                 db.write(new WriteBatch("cpu", List.of(FieldDef.ofLong("value")), 1).add(host(0), T0 + 5, 5L));
                 fail("field type changed");
             } catch (StorageException e) {
-                assertTrue(e.getMessage(), e.getMessage().contains("measure cpu was written with fields"));
+                assertEquals("group g1: measure cpu has fields [value:DOUBLE]; this batch has field value as LONG: "
+                        + "a field's type cannot change", e.getMessage());
             }
             assertEquals("nothing of the refused batches was stored", 1,
                     db.query(Query.of("cpu", TimeRange.all())).series().stream().mapToInt(SeriesRows::size).sum());

@@ -29,39 +29,59 @@ public final class WriteBatch {
         this.values = new long[capacity * this.fields.size()];
     }
 
-    /** Adds a point of a measure with exactly one DOUBLE field. */
+    /**
+     * Adds a point of a measure with exactly one DOUBLE field.
+     *
+     * @throws IllegalArgumentException for the reserved bits {@link FieldType#absentRaw()}
+     */
     public WriteBatch add(SeriesRef ref, long timestampMillis, double value) {
         if (fields.size() != 1 || fields.get(0).type() != FieldType.DOUBLE) {
             throw new IllegalArgumentException("measure " + measure + " has fields " + fields + ": pass one value per field");
         }
-        int i = slot(ref, timestampMillis);
-        values[i] = Double.doubleToRawLongBits(value);
+        long raw = Double.doubleToRawLongBits(value);
+        checkNotReserved(ref, 0, raw);
+        int i = slot(ref, timestampMillis); // may grow the arrays: index first
+        values[i] = raw;
         return this;
     }
 
-    /** Adds a point of a measure with exactly one field: a LONG field keeps the value, a DOUBLE field widens it. */
+    /**
+     * Adds a point of a measure with exactly one field: a LONG field keeps the value, a DOUBLE field widens it.
+     *
+     * @throws IllegalArgumentException for {@link Long#MIN_VALUE} in a LONG field (it marks "absent")
+     */
     public WriteBatch add(SeriesRef ref, long timestampMillis, long value) {
         if (fields.size() != 1) {
             throw new IllegalArgumentException("measure " + measure + " has fields " + fields + ": pass one value per field");
         }
-        int i = slot(ref, timestampMillis);
-        values[i] = fields.get(0).type() == FieldType.LONG ? value : Double.doubleToRawLongBits(value);
+        long raw = fields.get(0).type() == FieldType.LONG ? value : Double.doubleToRawLongBits(value);
+        checkNotReserved(ref, 0, raw);
+        int i = slot(ref, timestampMillis); // may grow the arrays: index first
+        values[i] = raw;
         return this;
     }
 
-    /** Adds a point with one value per field, in field order; LONG fields take integral numbers only. */
+    /**
+     * Adds a point with one value per field, in field order; LONG fields take integral numbers only.
+     * A null value leaves the field absent from this point; at least one value is required.
+     *
+     * @throws IllegalArgumentException naming the field for a missing, mistyped or reserved value
+     */
     public WriteBatch add(SeriesRef ref, long timestampMillis, Number... fieldValues) {
         if (fieldValues.length != fields.size()) {
             throw new IllegalArgumentException("measure " + measure + ": expected " + fields.size() + " field values, got "
                     + fieldValues.length);
         }
         long[] encoded = new long[fields.size()];
+        boolean any = false;
         for (int f = 0; f < fields.size(); f++) {
             Number v = fieldValues[f];
             FieldDef def = fields.get(f);
             if (v == null) {
-                throw new IllegalArgumentException("measure " + measure + ": field " + def.name() + " has no value");
+                encoded[f] = def.type().absentRaw();
+                continue;
             }
+            any = true;
             if (def.type() == FieldType.DOUBLE) {
                 encoded[f] = Double.doubleToRawLongBits(v.doubleValue());
             } else {
@@ -71,10 +91,26 @@ public final class WriteBatch {
                 }
                 encoded[f] = v.longValue();
             }
+            checkNotReserved(ref, f, encoded[f]);
+        }
+        if (!any) {
+            throw new IllegalArgumentException("measure " + measure + ": a point of series " + ref + " at " + timestampMillis
+                    + " has no field value; at least one is required");
         }
         int i = slot(ref, timestampMillis);
         System.arraycopy(encoded, 0, values, i * fields.size(), fields.size());
         return this;
+    }
+
+    /** The raw word meaning "absent" cannot be written as a value. */
+    private void checkNotReserved(SeriesRef ref, int field, long raw) {
+        FieldDef def = fields.get(field);
+        if (raw == def.type().absentRaw()) {
+            throw new IllegalArgumentException("measure " + measure + ": field " + def.name() + " of series " + ref
+                    + (def.type() == FieldType.LONG ? " cannot hold " + Long.MIN_VALUE
+                            : " cannot hold the NaN with bits 0x" + Long.toHexString(raw))
+                    + ": that value is reserved to mark the field absent");
+        }
     }
 
     private int slot(SeriesRef ref, long timestampMillis) {
@@ -117,7 +153,10 @@ public final class WriteBatch {
         return timestamps[point];
     }
 
-    /** The raw field value: a double's bits for DOUBLE fields, the value for LONG fields. */
+    /**
+     * The raw field value: a double's bits for DOUBLE fields, the value for LONG fields, or the
+     * type's {@link FieldType#absentRaw()} if the point lacks the field.
+     */
     public long rawValue(int point, int field) {
         return values[point * fields.size() + field];
     }

@@ -9,5 +9,5 @@
  * dev.banyan.storage.api.IncompatibleVersionException}, {@link
  * dev.banyan.storage.api.CorruptSegmentException}) cannot be fixed by retrying.
  */
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("2.0.0")
 package dev.banyan.storage.api;

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.zip.CRC32C;
 
 import dev.banyan.storage.api.CorruptSegmentException;
+import dev.banyan.storage.internal.aggregate.FieldStats;
 import dev.banyan.storage.internal.codec.ByteSource;
 import dev.banyan.storage.internal.codec.CorruptDataException;
 import dev.banyan.storage.internal.codec.TimestampCodec;
@@ -65,7 +66,8 @@ public final class PartReader {
 
     private void load() {
         int footer = (int) size - PartWriter.FOOTER;
-        if (map.getInt(0) != PartWriter.MAGIC || map.getInt(footer + 20) != PartWriter.FOOTER_MAGIC) {
+        int format = map.getInt(0);
+        if ((format != PartWriter.FORMAT_1 && format != PartWriter.FORMAT_2) || map.getInt(footer + 20) != PartWriter.FOOTER_MAGIC) {
             throw new CorruptSegmentException(file, "part file has no valid header or footer (offset 0 or " + footer + ")");
         }
         long seriesOffset = map.getLong(footer);
@@ -89,33 +91,25 @@ public final class PartReader {
                 series.put(def.ref().id(), def);
             }
             int blockCount = in.readLength(20);
-            for (int i = 0; i < blockCount; i++) {
-                long id = in.readLong();
-                long offset = in.readVarLong();
-                int length = (int) in.readVarLong();
-                int count = (int) in.readVarLong();
-                long minTs = in.readLong();
-                long maxTs = minTs + in.readVarLong();
+            BlockMeta.FieldsOf fieldsOf = id -> {
                 SeriesDef def = series.get(id);
-                if (def == null || offset < 4 || length < 4 || offset + length > seriesOffset || count <= 0
-                        || count > PartWriter.BLOCK_POINTS) {
+                if (def == null) {
+                    throw new CorruptDataException("a block of the index belongs to undefined series " + id);
+                }
+                return def.fields();
+            };
+            for (int i = 0; i < blockCount; i++) {
+                BlockMeta block = BlockMeta.readFrom(in, format, fieldsOf);
+                if (block.offset() < 4 || block.length() < 4 || block.offset() + block.length() > seriesOffset || block.count() <= 0
+                        || block.count() > PartWriter.BLOCK_POINTS || block.maxTs() < block.minTs()) {
                     throw new CorruptDataException("block " + i + " of the index is inconsistent");
                 }
-                int fields = def.fields().size();
-                double[] sums = new double[fields];
-                double[] mins = new double[fields];
-                double[] maxs = new double[fields];
-                for (int f = 0; f < fields; f++) {
-                    sums[f] = Double.longBitsToDouble(in.readLong());
-                    mins[f] = Double.longBitsToDouble(in.readLong());
-                    maxs[f] = Double.longBitsToDouble(in.readLong());
-                }
-                List<BlockMeta> list = blocks.get(id);
+                List<BlockMeta> list = blocks.get(block.seriesId());
                 if (list == null) {
                     list = new ArrayList<>();
-                    blocks.put(id, list);
+                    blocks.put(block.seriesId(), list);
                 }
-                list.add(new BlockMeta(id, offset, length, count, minTs, maxTs, sums, mins, maxs));
+                list.add(block);
             }
             for (List<BlockMeta> list : blocks.values()) {
                 summaries.put(list.get(0).seriesId(), fold(list));
@@ -126,24 +120,21 @@ public final class PartReader {
         }
     }
 
+    /** The blocks of one series folded into one: statistics only (null if a block has none). */
     private static BlockMeta fold(List<BlockMeta> list) {
         BlockMeta first = list.get(0);
-        int fields = first.sums().length;
-        double[] sums = new double[fields];
-        double[] mins = new double[fields];
-        double[] maxs = new double[fields];
-        java.util.Arrays.fill(mins, Double.POSITIVE_INFINITY);
-        java.util.Arrays.fill(maxs, Double.NEGATIVE_INFINITY);
-        int count = 0;
-        for (BlockMeta b : list) {
-            count += b.count();
-            for (int f = 0; f < fields; f++) {
-                sums[f] += b.sums()[f];
-                mins[f] = Math.min(mins[f], b.mins()[f]);
-                maxs[f] = Math.max(maxs[f], b.maxs()[f]);
+        FieldStats[] stats = null;
+        if (list.stream().allMatch(b -> b.stats() != null)) {
+            stats = new FieldStats[first.stats().length];
+            for (int f = 0; f < stats.length; f++) {
+                stats[f] = new FieldStats(first.stats()[f].type());
+                for (BlockMeta b : list) {
+                    stats[f].add(b.stats()[f]);
+                }
             }
         }
-        return new BlockMeta(first.seriesId(), -1, 0, count, first.minTs(), list.get(list.size() - 1).maxTs(), sums, mins, maxs);
+        int count = list.stream().mapToInt(BlockMeta::count).sum();
+        return new BlockMeta(first.seriesId(), -1, 0, count, first.minTs(), list.get(list.size() - 1).maxTs(), stats);
     }
 
     /** All blocks of a series in this part as one (offset -1: statistics only), or null. */

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.zip.CRC32C;
 
 import dev.banyan.storage.api.FieldType;
+import dev.banyan.storage.internal.aggregate.FieldStats;
 import dev.banyan.storage.internal.codec.ByteSink;
 import dev.banyan.storage.internal.codec.TimestampCodec;
 import dev.banyan.storage.internal.codec.ValueCodec;
@@ -21,11 +22,15 @@ import dev.banyan.storage.internal.shard.SeriesDef;
  * Writes an immutable part file:
  * {@code [magic][blocks, each payload + crc32c][series table][block index][footer]}. The footer
  * holds the offsets of the series table and index and a crc32c over both. The file appears under
- * its final name only once complete and fsync'd.
+ * its final name only once complete and fsync'd. The magic is the part's format code:
+ * {@link #FORMAT_1} ("BNYP", block statistics as inexact doubles, still read) or
+ * {@link #FORMAT_2} ("BNP2", exact statistics, see {@link BlockMeta#writeTo}), which is written.
  */
 public final class PartWriter {
 
-    public static final int MAGIC = 0x50594E42; // "BNYP"
+    public static final int FORMAT_1 = 0x50594E42; // "BNYP"
+    public static final int FORMAT_2 = 0x32504E42; // "BNP2"
+    public static final int MAGIC = FORMAT_2;
     public static final int FOOTER_MAGIC = 0x46594E42; // "BNYF"
     public static final int FOOTER = 8 + 8 + 4 + 4;
     public static final int BLOCK_POINTS = 512;
@@ -74,26 +79,17 @@ public final class PartWriter {
                 int start = out.size();
                 long[] ts = java.util.Arrays.copyOfRange(s.timestamps(), from, from + count);
                 TimestampCodec.encode(out, ts, count, scratch);
-                double[] sums = new double[fields];
-                double[] mins = new double[fields];
-                double[] maxs = new double[fields];
+                FieldStats[] stats = new FieldStats[fields];
                 for (int f = 0; f < fields; f++) {
-                    boolean isDouble = s.def().fields().get(f).type() == FieldType.DOUBLE;
-                    double sum = 0;
-                    double min = Double.POSITIVE_INFINITY;
-                    double max = Double.NEGATIVE_INFINITY;
+                    FieldType type = s.def().fields().get(f).type();
+                    FieldStats fieldStats = new FieldStats(type);
                     for (int i = 0; i < count; i++) {
                         long raw = s.values()[(from + i) * fields + f];
                         column[i] = raw;
-                        double v = isDouble ? Double.longBitsToDouble(raw) : raw;
-                        sum += v;
-                        min = Math.min(min, v);
-                        max = Math.max(max, v);
+                        fieldStats.add(raw);
                     }
-                    sums[f] = sum;
-                    mins[f] = min;
-                    maxs[f] = max;
-                    if (isDouble) {
+                    stats[f] = fieldStats;
+                    if (type == FieldType.DOUBLE) {
                         scaleHints[f] = ValueCodec.encodeDoubles(out, column, count, scratch, scaleHints[f]);
                     } else {
                         ValueCodec.encodeLongs(out, column, count, scratch);
@@ -102,7 +98,7 @@ public final class PartWriter {
                 crc.reset();
                 crc.update(out.array(), start, out.size() - start);
                 out.writeInt((int) crc.getValue());
-                index.add(new BlockMeta(s.def().ref().id(), start, out.size() - start, count, ts[0], ts[count - 1], sums, mins, maxs));
+                index.add(new BlockMeta(s.def().ref().id(), start, out.size() - start, count, ts[0], ts[count - 1], stats));
                 from += count;
             }
         }
@@ -114,17 +110,7 @@ public final class PartWriter {
         long indexOffset = out.size();
         out.writeVarLong(index.size());
         for (BlockMeta b : index) {
-            out.writeLong(b.seriesId());
-            out.writeVarLong(b.offset());
-            out.writeVarLong(b.length());
-            out.writeVarLong(b.count());
-            out.writeLong(b.minTs());
-            out.writeVarLong(b.maxTs() - b.minTs());
-            for (int f = 0; f < b.sums().length; f++) {
-                out.writeLong(Double.doubleToRawLongBits(b.sums()[f]));
-                out.writeLong(Double.doubleToRawLongBits(b.mins()[f]));
-                out.writeLong(Double.doubleToRawLongBits(b.maxs()[f]));
-            }
+            b.writeTo(out);
         }
         crc.reset();
         crc.update(out.array(), (int) seriesOffset, out.size() - (int) seriesOffset);

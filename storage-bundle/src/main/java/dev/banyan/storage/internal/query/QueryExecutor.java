@@ -1,6 +1,8 @@
 package dev.banyan.storage.internal.query;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -10,11 +12,11 @@ import java.util.Map;
 import dev.banyan.storage.api.AggregateFunction;
 import dev.banyan.storage.api.AggregateRow;
 import dev.banyan.storage.api.FieldDef;
-import dev.banyan.storage.api.FieldType;
 import dev.banyan.storage.api.Query;
 import dev.banyan.storage.api.QueryResult;
 import dev.banyan.storage.api.SeriesRef;
 import dev.banyan.storage.api.SeriesRows;
+import dev.banyan.storage.internal.aggregate.FieldStats;
 import dev.banyan.storage.internal.part.BlockMeta;
 import dev.banyan.storage.internal.part.PartReader;
 import dev.banyan.storage.internal.part.PartWriter;
@@ -26,54 +28,58 @@ import dev.banyan.storage.internal.shard.Shard;
  * [S17] Evaluates one query over the shard snapshots of the segments it touches, fed in ascending
  * time order. Blocks wholly inside the range (and inside one bucket) feed aggregates from their
  * statistics without being decoded, unless sources of the series overlap in time and need
- * last-write-wins de-duplication first.
+ * last-write-wins de-duplication first. Every path folds values through {@link FieldStats}, so
+ * the answer does not depend on which path a point took.
+ * <p>
+ * Field lists only grow (new fields appended), so field {@code f} of a series means the same in
+ * every source that has it; a source written before the field existed lacks it: absent.
  */
 public final class QueryExecutor {
 
     private final Query query;
     private final long start;
     private final long end;
+    /** The fields the answer has, in order: the requested ones, or every field of the measure. */
+    private final List<FieldDef> projection;
     private final long[] ts = new long[PartWriter.BLOCK_POINTS];
+    private long[][] columns = new long[1][PartWriter.BLOCK_POINTS];
     /** Keyed by the series itself, not its id: ids are hashes, and two segments may hold colliding series. */
     private final Map<SeriesRef, RawSeries> raw = new LinkedHashMap<>();
-    private final Map<GroupKey, Accumulator> groups = new HashMap<>();
-    private List<String> projection;
+    private final Map<GroupKey, FieldStats[]> groups = new HashMap<>();
 
     private record GroupKey(Map<String, String> tags, long bucket) {
     }
 
+    /** A series' merged runs, each row holding the projected fields. */
     private static final class RawSeries {
         final SeriesDef def;
-        final int[] fieldIndexes;
         final List<PointMerger.Run> runs = new ArrayList<>();
 
-        RawSeries(SeriesDef def, int[] fieldIndexes) {
+        RawSeries(SeriesDef def) {
             this.def = def;
-            this.fieldIndexes = fieldIndexes;
         }
     }
 
-    /** count, sum, min, max per projected field. */
-    private static final class Accumulator {
-        final long[] count;
-        final double[] sum;
-        final double[] min;
-        final double[] max;
-
-        Accumulator(int fields) {
-            count = new long[fields];
-            sum = new double[fields];
-            min = new double[fields];
-            max = new double[fields];
-            java.util.Arrays.fill(min, Double.POSITIVE_INFINITY);
-            java.util.Arrays.fill(max, Double.NEGATIVE_INFINITY);
-        }
+    private record SourceBlock(PartReader part, BlockMeta block, int width) {
     }
 
-    public QueryExecutor(Query query) {
+    /**
+     * @param measureFields every field the measure has been written with, in order (empty if
+     *                      none); a requested field it lacks is absent from every point
+     */
+    public QueryExecutor(Query query, List<FieldDef> measureFields) {
         this.query = query;
         this.start = query.range().startMillis();
         this.end = query.range().endMillis();
+        if (query.fields().isEmpty()) {
+            projection = List.copyOf(measureFields);
+        } else {
+            List<FieldDef> wanted = new ArrayList<>();
+            for (String name : query.fields()) {
+                wanted.add(measureFields.stream().filter(f -> f.name().equals(name)).findFirst().orElse(FieldDef.ofDouble(name)));
+            }
+            projection = List.copyOf(wanted);
+        }
     }
 
     public boolean matches(SeriesDef def) {
@@ -93,20 +99,26 @@ public final class QueryExecutor {
     }
 
     public void accept(Shard.Snapshot snapshot) {
+        if (projection.isEmpty()) {
+            return;
+        }
         for (SeriesDef def : snapshot.series()) {
             int[] fieldIndexes = fieldIndexes(def);
-            if (fieldIndexes == null) {
-                continue;
-            }
             List<Shard.MemorySlice> memory = snapshot.memory().getOrDefault(def.ref().id(), List.of());
-            if (query.isAggregate() && memory.isEmpty() && query.bucketMillis() == 0 && aggregateWholeParts(def, fieldIndexes, snapshot.parts())) {
+            if (query.isAggregate() && memory.isEmpty() && query.bucketMillis() == 0
+                    && aggregateWholeParts(def, fieldIndexes, snapshot.parts())) {
                 continue;
             }
             List<SourceBlock> blocks = new ArrayList<>();
             for (PartReader part : snapshot.parts()) {
-                for (BlockMeta block : part.blocks(def.ref().id())) {
+                List<BlockMeta> partBlocks = part.blocks(def.ref().id());
+                if (partBlocks.isEmpty()) {
+                    continue;
+                }
+                int width = part.series().get(def.ref().id()).fields().size();
+                for (BlockMeta block : partBlocks) {
                     if (block.maxTs() >= start && block.minTs() < end) {
-                        blocks.add(new SourceBlock(part, block));
+                        blocks.add(new SourceBlock(part, block, width));
                     }
                 }
             }
@@ -116,22 +128,35 @@ public final class QueryExecutor {
             if (query.isAggregate() && !overlapping(blocks, memory)) {
                 aggregateFast(def, fieldIndexes, blocks, memory);
             } else {
+                int width = def.fields().size();
                 PointMerger.Run merged = mergedRun(def, blocks, memory);
                 if (query.isAggregate()) {
-                    aggregatePoints(def, fieldIndexes, merged.timestamps(), merged.values(), 0, merged.size());
+                    aggregatePoints(def, fieldIndexes, width, merged.timestamps(), merged.values(), merged.size());
                 } else {
-                    raw.computeIfAbsent(def.ref(), k -> new RawSeries(def, fieldIndexes)).runs.add(merged);
+                    raw.computeIfAbsent(def.ref(), k -> new RawSeries(def)).runs.add(project(merged, width, fieldIndexes));
                 }
             }
         }
     }
 
-    private record SourceBlock(PartReader part, BlockMeta block) {
+    /** Per projected field, its index in {@code def}, or -1 when the series has never had it. */
+    private int[] fieldIndexes(SeriesDef def) {
+        int[] indexes = new int[projection.size()];
+        for (int w = 0; w < indexes.length; w++) {
+            indexes[w] = -1;
+            for (int f = 0; f < def.fields().size(); f++) {
+                FieldDef field = def.fields().get(f);
+                if (field.name().equals(projection.get(w).name()) && field.type() == projection.get(w).type()) {
+                    indexes[w] = f;
+                }
+            }
+        }
+        return indexes;
     }
 
     /**
      * When every part holding the series lies wholly inside the range, in ascending time order (so no
-     * point needs de-duplicating), folds each part's per-series summary in one step.
+     * point needs de-duplicating), and has statistics, folds each part's per-series summary in one step.
      *
      * @return false, having done nothing, if that does not hold
      */
@@ -143,7 +168,7 @@ public final class QueryExecutor {
             if (summary == null) {
                 continue;
             }
-            if (summary.minTs() < start || summary.maxTs() >= end || summary.minTs() <= previousMax) {
+            if (summary.stats() == null || summary.minTs() < start || summary.maxTs() >= end || summary.minTs() <= previousMax) {
                 return false;
             }
             previousMax = summary.maxTs();
@@ -152,44 +177,23 @@ public final class QueryExecutor {
         if (!any) {
             return true;
         }
-        Accumulator acc = accumulator(def, start);
+        FieldStats[] acc = accumulator(def, start);
         for (PartReader part : parts) {
             BlockMeta summary = part.summary(def.ref().id());
-            if (summary == null) {
-                continue;
-            }
-            for (int w = 0; w < fieldIndexes.length; w++) {
-                int f = fieldIndexes[w];
-                acc.count[w] += summary.count();
-                acc.sum[w] += summary.sums()[f];
-                acc.min[w] = Math.min(acc.min[w], summary.mins()[f]);
-                acc.max[w] = Math.max(acc.max[w], summary.maxs()[f]);
+            if (summary != null) {
+                addStats(acc, fieldIndexes, summary.stats());
             }
         }
         return true;
     }
 
-    private int[] fieldIndexes(SeriesDef def) {
-        List<FieldDef> fields = def.fields();
-        if (query.fields().isEmpty()) {
-            if (projection == null) {
-                projection = fields.stream().map(FieldDef::name).toList();
+    private static void addStats(FieldStats[] acc, int[] fieldIndexes, FieldStats[] stats) {
+        for (int w = 0; w < fieldIndexes.length; w++) {
+            int f = fieldIndexes[w];
+            if (f >= 0 && f < stats.length) {
+                acc[w].add(stats[f]);
             }
         }
-        List<String> wanted = query.fields().isEmpty() ? projection : query.fields();
-        int[] indexes = new int[wanted.size()];
-        for (int w = 0; w < wanted.size(); w++) {
-            indexes[w] = -1;
-            for (int f = 0; f < fields.size(); f++) {
-                if (fields.get(f).name().equals(wanted.get(w))) {
-                    indexes[w] = f;
-                }
-            }
-            if (indexes[w] < 0) {
-                return null; // the series does not carry a requested field
-            }
-        }
-        return indexes;
     }
 
     private static boolean overlapping(List<SourceBlock> blocks, List<Shard.MemorySlice> memory) {
@@ -219,46 +223,49 @@ public final class QueryExecutor {
         return false;
     }
 
+    /** Decodes a block into {@link #columns} ({@code width} of them); returns the in-range rows as from << 32 | to. */
+    private long decode(SourceBlock source) {
+        if (columns.length != source.width()) {
+            columns = new long[source.width()][PartWriter.BLOCK_POINTS];
+        }
+        return source.part().decode(source.block(), ts, columns, start, end);
+    }
+
+    /** All in-range points of the sources, last write winning, as rows of {@code def}'s fields. */
     private PointMerger.Run mergedRun(SeriesDef def, List<SourceBlock> blocks, List<Shard.MemorySlice> memory) {
-        int fields = def.fields().size();
+        int width = def.fields().size();
         List<PointMerger.Run> runs = new ArrayList<>();
-        long[][] columns = new long[fields][PartWriter.BLOCK_POINTS];
         PartReader current = null;
         List<long[]> pendingTs = new ArrayList<>();
         List<long[]> pendingVals = new ArrayList<>();
         for (SourceBlock source : blocks) {
             if (current != null && source.part() != current) {
-                runs.add(concat(pendingTs, pendingVals, fields));
+                runs.add(concat(pendingTs, pendingVals, width));
                 pendingTs.clear();
                 pendingVals.clear();
             }
             current = source.part();
-            source.part().decode(source.block(), ts, columns);
-            int from = 0;
-            int to = source.block().count();
-            while (from < to && ts[from] < start) {
-                from++;
-            }
-            while (to > from && ts[to - 1] >= end) {
-                to--;
-            }
-            long[] t = java.util.Arrays.copyOfRange(ts, from, to);
-            long[] v = new long[(to - from) * fields];
-            for (int i = from; i < to; i++) {
-                for (int f = 0; f < fields; f++) {
-                    v[(i - from) * fields + f] = columns[f][i];
+            long rows = decode(source);
+            int from = (int) (rows >>> 32);
+            int to = (int) rows;
+            long[] v = new long[(to - from) * width];
+            for (int f = 0; f < width; f++) {
+                long[] column = f < source.width() ? columns[f] : null;
+                long absent = def.fields().get(f).type().absentRaw();
+                for (int i = from; i < to; i++) {
+                    v[(i - from) * width + f] = column != null ? column[i] : absent;
                 }
             }
-            pendingTs.add(t);
+            pendingTs.add(Arrays.copyOfRange(ts, from, to));
             pendingVals.add(v);
         }
         if (current != null) {
-            runs.add(concat(pendingTs, pendingVals, fields));
+            runs.add(concat(pendingTs, pendingVals, width));
         }
         for (Shard.MemorySlice slice : memory) {
-            runs.add(new PointMerger.Run(slice.timestamps(), slice.values(), slice.size()));
+            runs.add(widen(new PointMerger.Run(slice.timestamps(), slice.values(), slice.size()), slice.def().fields().size(), def));
         }
-        return PointMerger.merge(runs, fields);
+        return PointMerger.merge(runs, width);
     }
 
     private static PointMerger.Run concat(List<long[]> tss, List<long[]> vals, int fields) {
@@ -275,93 +282,55 @@ public final class QueryExecutor {
     }
 
     private void aggregateFast(SeriesDef def, int[] fieldIndexes, List<SourceBlock> blocks, List<Shard.MemorySlice> memory) {
-        int fields = def.fields().size();
-        boolean[] isDouble = new boolean[fields];
-        for (int f = 0; f < fields; f++) {
-            isDouble[f] = def.fields().get(f).type() == FieldType.DOUBLE;
-        }
-        Accumulator whole = query.bucketMillis() == 0 ? accumulator(def, start) : null;
+        FieldStats[] whole = query.bucketMillis() == 0 ? accumulator(def, start) : null;
         for (SourceBlock source : blocks) {
             BlockMeta block = source.block();
             boolean inside = block.minTs() >= start && block.maxTs() < end;
-            if (inside && (whole != null || bucketOf(block.minTs()) == bucketOf(block.maxTs()))) {
-                Accumulator acc = whole != null ? whole : accumulator(def, block.minTs());
-                for (int w = 0; w < fieldIndexes.length; w++) {
-                    int f = fieldIndexes[w];
-                    acc.count[w] += block.count();
-                    acc.sum[w] += block.sums()[f];
-                    acc.min[w] = Math.min(acc.min[w], block.mins()[f]);
-                    acc.max[w] = Math.max(acc.max[w], block.maxs()[f]);
-                }
+            if (inside && block.stats() != null && (whole != null || bucketOf(block.minTs()) == bucketOf(block.maxTs()))) {
+                addStats(whole != null ? whole : accumulator(def, block.minTs()), fieldIndexes, block.stats());
                 continue;
             }
-            if (columns == null || columns.length < fields) {
-                columns = new long[fields][PartWriter.BLOCK_POINTS];
-            }
-            long rows = source.part().decode(block, ts, columns, start, end);
-            aggregateColumns(def, fieldIndexes, isDouble, ts, columns, (int) (rows >>> 32), (int) rows, whole);
+            long rows = decode(source);
+            aggregateColumns(def, fieldIndexes, source.width(), (int) (rows >>> 32), (int) rows, whole);
         }
         for (Shard.MemorySlice slice : memory) {
-            aggregatePoints(def, fieldIndexes, slice.timestamps(), slice.values(), 0, slice.size());
+            aggregatePoints(def, fieldIndexes, slice.def().fields().size(), slice.timestamps(), slice.values(), slice.size());
         }
     }
 
-    private long[][] columns;
-
-    /** Aggregates decoded columns: the in-range rows are found by binary search, then summed field by field. */
-    private void aggregateColumns(SeriesDef def, int[] fieldIndexes, boolean[] isDouble, long[] timestamps, long[][] cols,
-            int from, int to, Accumulator whole) {
+    /** Aggregates decoded columns: in-range rows, bucket by bucket (found by binary search), field by field. */
+    private void aggregateColumns(SeriesDef def, int[] fieldIndexes, int width, int from, int to, FieldStats[] whole) {
         while (from < to) {
-            Accumulator acc;
+            FieldStats[] acc;
             int runEnd;
             if (whole != null) {
                 acc = whole;
                 runEnd = to;
             } else {
-                long bucket = bucketOf(timestamps[from]);
-                acc = accumulator(def, timestamps[from]);
-                runEnd = Math.min(to, PointMerger.lowerBound(timestamps, to, bucket + query.bucketMillis()));
+                long bucket = bucketOf(ts[from]);
+                acc = accumulator(def, ts[from]);
+                runEnd = Math.min(to, PointMerger.lowerBound(ts, to, bucket + query.bucketMillis()));
             }
             for (int w = 0; w < fieldIndexes.length; w++) {
                 int f = fieldIndexes[w];
-                long[] column = cols[f];
-                double sum = 0;
-                double min = acc.min[w];
-                double max = acc.max[w];
-                if (isDouble[f]) {
-                    for (int i = from; i < runEnd; i++) {
-                        double v = Double.longBitsToDouble(column[i]);
-                        sum += v;
-                        min = Math.min(min, v);
-                        max = Math.max(max, v);
-                    }
-                } else {
-                    for (int i = from; i < runEnd; i++) {
-                        double v = column[i];
-                        sum += v;
-                        min = Math.min(min, v);
-                        max = Math.max(max, v);
-                    }
+                if (f < 0 || f >= width) {
+                    continue;
                 }
-                acc.count[w] += runEnd - from;
-                acc.sum[w] += sum;
-                acc.min[w] = min;
-                acc.max[w] = max;
+                long[] column = columns[f];
+                FieldStats stats = acc[w];
+                for (int i = from; i < runEnd; i++) {
+                    stats.add(column[i]);
+                }
             }
             from = runEnd;
         }
     }
 
-
-    private void aggregatePoints(SeriesDef def, int[] fieldIndexes, long[] timestamps, long[] values, int from, int to) {
-        int fields = def.fields().size();
-        boolean[] isDouble = new boolean[fields];
-        for (int f = 0; f < fields; f++) {
-            isDouble[f] = def.fields().get(f).type() == FieldType.DOUBLE;
-        }
-        Accumulator acc = null;
+    /** Aggregates sorted rows of {@code width} fields, skipping rows outside the range. */
+    private void aggregatePoints(SeriesDef def, int[] fieldIndexes, int width, long[] timestamps, long[] values, int size) {
+        FieldStats[] acc = null;
         long accBucket = Long.MIN_VALUE;
-        for (int i = from; i < to; i++) {
+        for (int i = 0; i < size; i++) {
             long t = timestamps[i];
             if (t < start || t >= end) {
                 continue;
@@ -373,18 +342,41 @@ public final class QueryExecutor {
             }
             for (int w = 0; w < fieldIndexes.length; w++) {
                 int f = fieldIndexes[w];
-                long rawValue = values[i * fields + f];
-                double v = isDouble[f] ? Double.longBitsToDouble(rawValue) : rawValue;
-                acc.count[w]++;
-                acc.sum[w] += v;
-                if (v < acc.min[w]) {
-                    acc.min[w] = v;
-                }
-                if (v > acc.max[w]) {
-                    acc.max[w] = v;
+                if (f >= 0 && f < width) {
+                    acc[w].add(values[i * width + f]);
                 }
             }
         }
+    }
+
+    /** Rows of {@code width} fields as rows of the projected fields (absent where a row lacks one). */
+    private PointMerger.Run project(PointMerger.Run run, int width, int[] fieldIndexes) {
+        int out = fieldIndexes.length;
+        long[] values = new long[run.size() * out];
+        for (int w = 0; w < out; w++) {
+            int f = fieldIndexes[w];
+            long absent = projection.get(w).type().absentRaw();
+            for (int i = 0; i < run.size(); i++) {
+                values[i * out + w] = f >= 0 && f < width ? run.values()[i * width + f] : absent;
+            }
+        }
+        return new PointMerger.Run(run.timestamps(), values, run.size());
+    }
+
+    /** Rows of {@code have} fields (an older, shorter field list) as rows of {@code def}'s fields. */
+    private static PointMerger.Run widen(PointMerger.Run run, int have, SeriesDef def) {
+        int width = def.fields().size();
+        if (have == width) {
+            return run;
+        }
+        long[] values = new long[run.size() * width];
+        for (int i = 0; i < run.size(); i++) {
+            System.arraycopy(run.values(), i * have, values, i * width, have);
+            for (int f = have; f < width; f++) {
+                values[i * width + f] = def.fields().get(f).type().absentRaw();
+            }
+        }
+        return new PointMerger.Run(run.timestamps(), values, run.size());
     }
 
     private long bucketOf(long t) {
@@ -407,13 +399,18 @@ public final class QueryExecutor {
     private Map<String, String> lastGroupOwnerTags;
     private SeriesDef lastGroupOwner;
 
-    private Accumulator accumulator(SeriesDef def, long t) {
+    private FieldStats[] accumulator(SeriesDef def, long t) {
         if (def != lastGroupOwner) {
             lastGroupOwner = def;
             lastGroupOwnerTags = groupOf(def);
         }
-        int width = query.fields().isEmpty() ? projection.size() : query.fields().size();
-        return groups.computeIfAbsent(new GroupKey(lastGroupOwnerTags, bucketOf(t)), k -> new Accumulator(width));
+        return groups.computeIfAbsent(new GroupKey(lastGroupOwnerTags, bucketOf(t)), k -> {
+            FieldStats[] acc = new FieldStats[projection.size()];
+            for (int w = 0; w < acc.length; w++) {
+                acc[w] = new FieldStats(projection.get(w).type());
+            }
+            return acc;
+        });
     }
 
     /** Tag maps entry by entry (name, then value), in their iteration order; a prefix sorts first. */
@@ -442,49 +439,68 @@ public final class QueryExecutor {
 
     public QueryResult result() {
         if (!query.isAggregate()) {
-            List<SeriesRows> series = new ArrayList<>();
-            for (RawSeries s : raw.values()) {
-                int fields = s.def.fields().size();
-                PointMerger.Run all = PointMerger.merge(s.runs, fields);
-                List<FieldDef> projected = new ArrayList<>();
-                List<long[]> columns = new ArrayList<>();
-                for (int f : s.fieldIndexes) {
-                    projected.add(s.def.fields().get(f));
-                    long[] column = new long[all.size()];
-                    for (int i = 0; i < all.size(); i++) {
-                        column[i] = all.values()[i * fields + f];
-                    }
-                    columns.add(column);
-                }
-                series.add(new SeriesRows(s.def.ref().allTags(),
-                        java.util.Arrays.copyOf(all.timestamps(), all.size()), projected, columns));
-            }
-            series.sort((a, b) -> compareTags(a.tags(), b.tags()));
-            return new QueryResult(series, List.of());
+            return new QueryResult(rawResult(), List.of());
         }
-        List<String> fieldNames = query.fields().isEmpty() ? (projection == null ? List.of() : projection) : query.fields();
         List<AggregateRow> rows = new ArrayList<>(groups.size());
-        for (Map.Entry<GroupKey, Accumulator> e : groups.entrySet()) {
-            Accumulator acc = e.getValue();
-            Map<String, Double> values = new LinkedHashMap<>();
-            for (int w = 0; w < fieldNames.size(); w++) {
+        for (Map.Entry<GroupKey, FieldStats[]> e : groups.entrySet()) {
+            FieldStats[] acc = e.getValue();
+            if (Arrays.stream(acc).allMatch(s -> s.count() == 0)) {
+                continue; // every point of the group lacks the projected fields
+            }
+            Map<String, Number> values = new LinkedHashMap<>();
+            for (int w = 0; w < projection.size(); w++) {
                 for (AggregateFunction fn : AggregateFunction.values()) {
-                    if (!query.functions().contains(fn)) {
-                        continue;
+                    if (query.functions().contains(fn)) {
+                        values.put(fn.column(projection.get(w).name()), switch (fn) {
+                            case COUNT -> acc[w].count();
+                            case SUM -> acc[w].sum();
+                            case MIN -> acc[w].min();
+                            case MAX -> acc[w].max();
+                            case AVG -> acc[w].avg();
+                        });
                     }
-                    double v = switch (fn) {
-                        case COUNT -> acc.count[w];
-                        case SUM -> acc.sum[w];
-                        case MIN -> acc.min[w];
-                        case MAX -> acc.max[w];
-                        case AVG -> acc.count[w] == 0 ? Double.NaN : acc.sum[w] / acc.count[w];
-                    };
-                    values.put(fn.column(fieldNames.get(w)), v);
                 }
             }
-            rows.add(new AggregateRow(e.getKey().tags(), e.getKey().bucket(), values));
+            rows.add(new AggregateRow(e.getKey().tags(), e.getKey().bucket(), Collections.unmodifiableMap(values)));
         }
         rows.sort(ROW_ORDER);
         return new QueryResult(List.of(), rows);
+    }
+
+    /** Per series its merged rows, without the rows that lack every projected field. */
+    private List<SeriesRows> rawResult() {
+        int width = projection.size();
+        List<SeriesRows> series = new ArrayList<>();
+        for (RawSeries s : raw.values()) {
+            PointMerger.Run all = PointMerger.merge(s.runs, width);
+            int[] kept = new int[all.size()];
+            int n = 0;
+            for (int i = 0; i < all.size(); i++) {
+                for (int w = 0; w < width; w++) {
+                    if (all.values()[i * width + w] != projection.get(w).type().absentRaw()) {
+                        kept[n++] = i;
+                        break;
+                    }
+                }
+            }
+            if (n == 0) {
+                continue;
+            }
+            long[] timestamps = new long[n];
+            List<long[]> cols = new ArrayList<>();
+            for (int w = 0; w < width; w++) {
+                cols.add(new long[n]);
+            }
+            for (int k = 0; k < n; k++) {
+                int i = kept[k];
+                timestamps[k] = all.timestamps()[i];
+                for (int w = 0; w < width; w++) {
+                    cols.get(w)[k] = all.values()[i * width + w];
+                }
+            }
+            series.add(new SeriesRows(s.def.ref().allTags(), timestamps, projection, cols));
+        }
+        series.sort((a, b) -> compareTags(a.tags(), b.tags()));
+        return series;
     }
 }

@@ -18,8 +18,8 @@ public final class Memtable {
         if (buffer == null) {
             buffer = new SeriesBuffer(def);
             series.put(def.ref().id(), buffer);
-        } else {
-            buffer.def = def;
+        } else if (buffer.def != def) {
+            buffer.redefine(def);
         }
         return buffer;
     }

@@ -24,13 +24,15 @@ final class PartMerger {
         long[] ts = new long[PartWriter.BLOCK_POINTS];
         for (SeriesDef def : series.values()) {
             int fields = def.fields().size();
-            long[][] columns = new long[fields][PartWriter.BLOCK_POINTS];
             List<PointMerger.Run> runs = new ArrayList<>();
             for (PartReader part : inputs) {
                 List<BlockMeta> blocks = part.blocks(def.ref().id());
                 if (blocks.isEmpty()) {
                     continue;
                 }
+                // An older part may hold fewer fields (field lists only grow): those are absent.
+                int have = part.series().get(def.ref().id()).fields().size();
+                long[][] columns = new long[have][PartWriter.BLOCK_POINTS];
                 int total = blocks.stream().mapToInt(BlockMeta::count).sum();
                 long[] runTs = new long[total];
                 long[] runVals = new long[total * fields];
@@ -40,7 +42,7 @@ final class PartMerger {
                     for (int i = 0; i < block.count(); i++) {
                         runTs[n] = ts[i];
                         for (int f = 0; f < fields; f++) {
-                            runVals[n * fields + f] = columns[f][i];
+                            runVals[n * fields + f] = f < have ? columns[f][i] : def.fields().get(f).type().absentRaw();
                         }
                         n++;
                     }

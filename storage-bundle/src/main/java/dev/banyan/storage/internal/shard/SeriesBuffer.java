@@ -10,7 +10,7 @@ public final class SeriesBuffer {
 
     /** The latest definition written: its tags are the series' tags (the latest values win). */
     SeriesDef def;
-    final int fieldCount;
+    int fieldCount;
     long[] timestamps = new long[32];
     long[] values;
     int size;
@@ -22,7 +22,7 @@ public final class SeriesBuffer {
         this.values = new long[32 * fieldCount];
     }
 
-    /** Appends point {@code p} of {@code batch} (whose fields this series has). */
+    /** Appends point {@code p} of {@code batch} (whose fields are this series' fields or a prefix of them). */
     void append(dev.banyan.storage.api.WriteBatch batch, int p) {
         if (size == timestamps.length) {
             timestamps = Arrays.copyOf(timestamps, size * 2);
@@ -34,13 +34,15 @@ public final class SeriesBuffer {
         }
         timestamps[size] = timestamp;
         int at = size * fieldCount;
+        int have = batch.fields().size();
         for (int f = 0; f < fieldCount; f++) {
-            values[at + f] = batch.rawValue(p, f);
+            values[at + f] = f < have ? batch.rawValue(p, f) : def.fields().get(f).type().absentRaw();
         }
         size++;
     }
 
-    void append(long timestamp, long[] source, int offset) {
+    /** Appends a point of {@code have} fields (this series' fields or a prefix of them) from {@code source}. */
+    void append(long timestamp, long[] source, int offset, int have) {
         if (size == timestamps.length) {
             timestamps = Arrays.copyOf(timestamps, size * 2);
             values = Arrays.copyOf(values, size * 2 * fieldCount);
@@ -49,8 +51,33 @@ public final class SeriesBuffer {
             ordered = false;
         }
         timestamps[size] = timestamp;
-        System.arraycopy(source, offset, values, size * fieldCount, fieldCount);
+        System.arraycopy(source, offset, values, size * fieldCount, Math.min(have, fieldCount));
+        for (int f = have; f < fieldCount; f++) {
+            values[size * fieldCount + f] = def.fields().get(f).type().absentRaw();
+        }
         size++;
+    }
+
+    /**
+     * Takes a newer definition of the series: its tags, and its fields if it has more (a measure's
+     * field list only grows): the points already here lack the new fields.
+     */
+    void redefine(SeriesDef newer) {
+        int width = newer.fields().size();
+        if (width <= fieldCount) {
+            def = width == fieldCount ? newer : new SeriesDef(newer.ref(), def.fields());
+            return;
+        }
+        long[] widened = new long[Math.max(timestamps.length, 1) * width];
+        for (int i = 0; i < size; i++) {
+            System.arraycopy(values, i * fieldCount, widened, i * width, fieldCount);
+            for (int f = fieldCount; f < width; f++) {
+                widened[i * width + f] = newer.fields().get(f).type().absentRaw();
+            }
+        }
+        values = widened;
+        fieldCount = width;
+        def = newer;
     }
 
     /** [S17] Sorts by timestamp and keeps the last write of each timestamp. */

@@ -165,7 +165,7 @@ public final class Shard implements AutoCloseable {
             for (int f = 0; f < fields; f++) {
                 values[f] = in.readLong();
             }
-            into.buffer(def).append(ts, values, 0);
+            into.buffer(def).append(ts, values, 0, fields);
             into.points++;
         }
     }
@@ -218,8 +218,9 @@ public final class Shard implements AutoCloseable {
                                 + ref.id() + " (a hash collision) in " + dir + "; refusing to merge them");
                     }
                 }
-                if (known == null || (known.def().ref() != ref && !known.def().ref().tags().equals(ref.tags()))) {
-                    // First point of the series in this log, or its tags changed: define it (again).
+                if (known == null || (known.def().ref() != ref && !known.def().ref().tags().equals(ref.tags()))
+                        || !sameFields(known.def(), batch)) {
+                    // First point of the series in this log, or its tags or fields changed: define it (again).
                     SeriesDef def = new SeriesDef(ref, batch.fields());
                     known = new WalSeries(def, walDefinitions++, active.buffer(def));
                     walSeries.put(ref.id(), known);
@@ -262,6 +263,10 @@ public final class Shard implements AutoCloseable {
             }
             return token;
         }
+    }
+
+    private static boolean sameFields(SeriesDef def, WriteBatch batch) {
+        return def.fields() == batch.fields() || def.fields().equals(batch.fields());
     }
 
     public static void sync(SyncToken token, Durability durability) throws IOException {

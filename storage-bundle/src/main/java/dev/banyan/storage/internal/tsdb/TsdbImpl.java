@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.HashMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -18,7 +17,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.banyan.storage.api.CorruptSegmentException;
-import dev.banyan.storage.api.FieldDef;
 import dev.banyan.storage.api.Query;
 import dev.banyan.storage.api.QueryResult;
 import dev.banyan.storage.api.WriteBatch;
@@ -57,8 +55,7 @@ final class TsdbImpl implements Tsdb {
     private final Consumer<TsdbImpl> onClose;
     private final TreeMap<Long, SegmentState> segments = new TreeMap<>();
     private final Shard.Settings shardSettings;
-    /** The fields each measure was first written with; a batch with other fields is refused whole. */
-    private final Map<String, List<FieldDef>> measureFields = new ConcurrentHashMap<>();
+    private final MeasureFields measureFields;
     private volatile TsdbOptions options;
     private SegmentGrid grid;
     private long lastTickMillis = Long.MIN_VALUE;
@@ -86,6 +83,7 @@ final class TsdbImpl implements Tsdb {
         this.onClose = onClose;
         this.grid = new SegmentGrid(options.segmentInterval(), zone);
         this.shardSettings = shardSettings;
+        this.measureFields = new MeasureFields(group);
     }
 
     /** [S5]-[S8] Validates, locks, loads; on any failure after locking, unlocks before rethrowing. */
@@ -157,7 +155,7 @@ final class TsdbImpl implements Tsdb {
         for (SegmentState state : segments.values()) {
             for (Shard shard : state.shards.values()) {
                 for (SeriesDef def : shard.allSeries()) {
-                    measureFields.putIfAbsent(def.ref().measure(), def.fields());
+                    measureFields.learn(def.ref().measure(), def.fields());
                 }
             }
         }
@@ -343,11 +341,7 @@ final class TsdbImpl implements Tsdb {
             return;
         }
         // Refuse the whole batch before anything is written: all or nothing.
-        List<FieldDef> known = measureFields.putIfAbsent(batch.measure(), batch.fields());
-        if (known != null && !known.equals(batch.fields())) {
-            throw new StorageException("group " + group + ": measure " + batch.measure() + " was written with fields "
-                    + known + ", this batch has " + batch.fields());
-        }
+        measureFields.admit(batch.measure(), batch.fields());
         long newest = Long.MIN_VALUE;
         for (int i = 0; i < n; i++) {
             long t = batch.timestamp(i);
@@ -415,7 +409,7 @@ final class TsdbImpl implements Tsdb {
             touched = segments.values().stream()
                     .filter(s -> query.range().overlaps(s.info.startMillis(), s.info.endMillis())).toList();
         }
-        QueryExecutor executor = new QueryExecutor(query);
+        QueryExecutor executor = new QueryExecutor(query, measureFields.of(query.measure()));
         for (SegmentState state : touched) {
             List<Shard> shards;
             synchronized (this) {
