@@ -53,7 +53,7 @@ public class KarafServerTest {
             assertOk(karaf.client("banyan:write --tags host=h1,region=eu --fields value=1.5 --time 2024-01-01T12:00:00Z sw cpu"), "Wrote 1 point");
             assertOk(karaf.client("banyan:write --tags host=h1,region=eu --fields value=2.5 --time 2024-01-01T12:00:10Z sw cpu"), "Wrote 1 point");
             KarafInstance.Result refused = karaf.client("banyan:write --tags host=h1 --fields valu=3 sw cpu");
-            assertTrue(refused.output(), refused.status() != 0 && refused.output().contains("measure sw/cpu: point 0: missing field 'value'"));
+            assertTrue(refused.output(), refused.status() != 0 && refused.output().contains("measure sw/cpu: point 0: unknown field 'valu' (declared: [value])"));
             KarafInstance.Result raw = karaf.client("banyan:query --from 2024-01-01T00:00:00Z --to 2024-01-02T00:00:00Z sw cpu");
             assertOk(raw, "2024-01-01T12:00:10Z");
             assertTrue(raw.output(), raw.output().contains("1.5") && raw.output().contains("2.5"));

@@ -120,7 +120,7 @@ public class FelixServicesTest {
                     new DataPoint(t0 + 3000, Map.of("host", "h1"), Map.of("valu", 4.0))));
             fail("unknown field");
         } catch (IllegalArgumentException e) {
-            assertEquals("measure sw/cpu: point 1: missing field 'value'", e.getMessage());
+            assertEquals("measure sw/cpu: point 1: unknown field 'valu' (declared: [value])", e.getMessage());
         }
         try {
             measures.write("sw", "cpu", List.of(new DataPoint(t0, Map.of("region", "eu"), Map.of("value", 1.0))));

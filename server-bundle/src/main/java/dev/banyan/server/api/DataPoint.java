@@ -8,7 +8,8 @@ import java.util.Map;
  * @param timestampMillis epoch milliseconds, positive
  * @param tags            tag name to value: every entity tag of the measure, optionally others it declares
  *                        (LONG tags as decimal text)
- * @param fields          field name to value: every field of the measure; LONG fields take integral numbers
+ * @param fields          field name to value: at least one field of the measure; a field left out is absent
+ *                        from this point (see docs/SEMANTICS.md); LONG fields take integral numbers
  */
 public record DataPoint(long timestampMillis, Map<String, String> tags, Map<String, Number> fields) {
 

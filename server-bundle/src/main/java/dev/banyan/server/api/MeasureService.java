@@ -16,8 +16,8 @@ public interface MeasureService {
      * Validates every point against the measure, then writes all of them or none. Returns once they
      * are as durable as the group's storage says (fsync'd by default).
      *
-     * @throws InvalidPointException    unknown measure, tag or field, missing entity tag or field,
-     *                                  wrong type or bad timestamp: names the measure, point and field
+     * @throws InvalidPointException    unknown measure, tag or field, missing entity tag, no field at
+     *                                  all, wrong type or bad timestamp: names the measure, point and field
      * @throws GroupNotServingException the group's database is not open right now (retriable)
      */
     void write(String group, String measure, List<DataPoint> points);

@@ -62,23 +62,26 @@ final class PointValidator {
             }
             Map<String, String> others = new LinkedHashMap<>(point.tags());
             measure.entity().forEach(others::remove);
+            for (String name : point.fields().keySet()) {
+                if (measure.fields().stream().noneMatch(f -> f.name().equals(name))) {
+                    throw new InvalidPointException(at + ": unknown field '" + name + "' (declared: "
+                            + measure.fields().stream().map(FieldSpec::name).toList() + ")");
+                }
+            }
+            if (point.fields().isEmpty()) {
+                throw new InvalidPointException(at + ": no field value; a point needs at least one of "
+                        + measure.fields().stream().map(FieldSpec::name).toList());
+            }
+            // A field the point does not carry is absent from it (null), e.g. one added to the measure later.
             Number[] values = new Number[measure.fields().size()];
             for (int f = 0; f < values.length; f++) {
                 FieldSpec spec = measure.fields().get(f);
                 Number value = point.fields().get(spec.name());
-                if (value == null) {
-                    throw new InvalidPointException(at + ": missing field '" + spec.name() + "'");
-                }
-                if (spec.type() == FieldSpec.FieldType.LONG && !(value instanceof Long || value instanceof Integer
+                if (value != null && spec.type() == FieldSpec.FieldType.LONG && !(value instanceof Long || value instanceof Integer
                         || value instanceof Short || value instanceof Byte)) {
                     throw new InvalidPointException(at + ": field '" + spec.name() + "' is LONG, got " + value);
                 }
                 values[f] = value;
-            }
-            for (String name : point.fields().keySet()) {
-                if (measure.fields().stream().noneMatch(f -> f.name().equals(name))) {
-                    throw new InvalidPointException(at + ": unknown field '" + name + "'");
-                }
             }
             SeriesRef ref;
             try {
@@ -86,7 +89,11 @@ final class PointValidator {
             } catch (IllegalArgumentException e) {
                 throw new InvalidPointException(at + ": " + e.getMessage());
             }
-            batch.add(ref, point.timestampMillis(), values);
+            try {
+                batch.add(ref, point.timestampMillis(), values);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidPointException(at + ": " + e.getMessage()); // a value storage reserves (absent)
+            }
         }
         return batch;
     }

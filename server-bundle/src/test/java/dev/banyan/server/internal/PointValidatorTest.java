@@ -2,6 +2,8 @@ package dev.banyan.server.internal;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,6 +18,8 @@ import dev.banyan.schema.api.FieldSpec;
 import dev.banyan.schema.api.Measure;
 import dev.banyan.schema.api.TagSpec;
 import dev.banyan.server.api.DataPoint;
+import dev.banyan.server.api.InvalidPointException;
+import dev.banyan.storage.api.FieldType;
 import dev.banyan.storage.api.SeriesRef;
 import dev.banyan.storage.api.WriteBatch;
 import dev.banyan.testsupport.TrickyText;
@@ -48,6 +52,31 @@ public class PointValidatorTest {
                 new DataPoint(1000, Map.of("host", "x", "region", "y, region=z"), Map.of("value", 2.0))));
         assertNotEquals(batch.series(0), batch.series(1));
         assertEquals("y, region=z", batch.series(1).entity().get("region"));
+    }
+
+    /** [R11] After a field is added to a measure, writers that do not know it still write: it is absent. */
+    @Test
+    public void r11_aFieldThePointLeavesOutIsAbsentButAPointNeedsOneField() {
+        Measure grown = new Measure("sw", "cpu", CPU.tags(), List.of(new FieldSpec("value", FieldSpec.FieldType.DOUBLE),
+                new FieldSpec("extra", FieldSpec.FieldType.LONG)), CPU.entity(), 0, 0);
+        WriteBatch batch = PointValidator.toBatch(grown, List.of(
+                new DataPoint(1000, Map.of("host", "h", "region", "r"), Map.of("value", 1.5)),
+                new DataPoint(2000, Map.of("host", "h", "region", "r"), Map.of("extra", 7L))));
+        assertEquals(FieldType.LONG.absentRaw(), batch.rawValue(0, 1));
+        assertEquals(FieldType.DOUBLE.absentRaw(), batch.rawValue(1, 0));
+        assertEquals(7L, batch.rawValue(1, 1));
+        try {
+            PointValidator.toBatch(grown, List.of(new DataPoint(1000, Map.of("host", "h", "region", "r"), Map.of())));
+            fail("a point without fields");
+        } catch (InvalidPointException e) {
+            assertEquals("measure sw/cpu: point 0: no field value; a point needs at least one of [value, extra]", e.getMessage());
+        }
+        try {
+            PointValidator.toBatch(grown, List.of(new DataPoint(1000, Map.of("host", "h", "region", "r"), Map.of("extra", Long.MIN_VALUE))));
+            fail("the reserved LONG");
+        } catch (InvalidPointException e) {
+            assertTrue(e.getMessage(), e.getMessage().startsWith("measure sw/cpu: point 0: measure cpu: field extra of series"));
+        }
     }
 
     /** Random tag values made of delimiters and escapes: every point keeps exactly its own tags. */

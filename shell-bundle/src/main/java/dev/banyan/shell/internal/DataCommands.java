@@ -30,6 +30,9 @@ import dev.banyan.storage.api.TimeRange;
 /** banyan:write and banyan:query. */
 public final class DataCommands {
 
+    /** Printed for a field a point lacks, or an aggregate of no values (docs/SEMANTICS.md). */
+    static final String ABSENT = "-";
+
     private DataCommands() {
     }
 
@@ -177,7 +180,7 @@ public final class DataCommands {
                 columns.forEach(table::column);
                 for (AggregateRow row : result.rows()) {
                     List<Object> cells = new ArrayList<>(List.of(row.group().toString(), Instant.ofEpochMilli(row.bucketStart()).toString()));
-                    columns.forEach(c -> cells.add(row.values().get(c)));
+                    columns.forEach(c -> cells.add(row.values().get(c) == null ? ABSENT : row.values().get(c)));
                     table.addRow().addContent(cells);
                 }
             } else {
@@ -191,8 +194,12 @@ public final class DataCommands {
                         List<Object> cells = new ArrayList<>(List.of(series.tags().toString(),
                                 Instant.ofEpochMilli(series.timestamps()[i]).toString()));
                         for (var field : series.fields()) {
-                            cells.add(field.type() == dev.banyan.storage.api.FieldType.LONG ? (Object) series.longValue(field.name(), i)
-                                    : (Object) series.doubleValue(field.name(), i));
+                            if (!series.isPresent(field.name(), i)) {
+                                cells.add(ABSENT);
+                            } else {
+                                cells.add(field.type() == dev.banyan.storage.api.FieldType.LONG ? (Object) series.longValue(field.name(), i)
+                                        : (Object) series.doubleValue(field.name(), i));
+                            }
                         }
                         table.addRow().addContent(cells);
                     }

@@ -49,8 +49,12 @@ public interface Tsdb extends AutoCloseable {
      * [S16][S18] Writes every point of the batch or none: each point goes to the segment of its time
      * (created if needed) and the shard of its series. Returns once the batch is as durable as
      * {@link TsdbOptions#durability()} says, and feeds the newest timestamp to {@link #tick(long)}.
+     * A measure's fields may grow: the batch may append fields to those the measure was written
+     * with; earlier points lack them (absent, see {@link SeriesRows#isPresent}).
      *
-     * @throws StorageException naming the point for a timestamp &lt;= 0, or {@code database is closed}
+     * @throws StorageException naming the point for a timestamp &lt;= 0; naming the measure and field
+     *                          for a batch that drops, reorders or retypes a field the measure has;
+     *                          or {@code database is closed}
      */
     void write(WriteBatch batch);
 
