@@ -230,7 +230,7 @@ public class HotUpdateTest {
         Object result = service.getClass().getMethod("query", String.class, queryType).invoke(service, "hot", query);
         List<?> rows = (List<?>) result.getClass().getMethod("rows").invoke(result);
         Method value = rows.get(0).getClass().getMethod("value", functionType, String.class);
-        return Math.round((Double) value.invoke(rows.get(0), count, "value"));
+        return ((Number) value.invoke(rows.get(0), count, "value")).longValue();
     }
 
     /** Polls for a state instead of sleeping a fixed time; {@code problems} returns null once reached. */

@@ -64,6 +64,13 @@ public final class ExactSum {
         }
     }
 
+    /** Adds {@code value} (|value| &lt; 2^63) times 2^(position - 1074). */
+    void addScaled(long value, int position) {
+        if (value != 0) {
+            add(value < 0 ? -value : value, position, value < 0);
+        }
+    }
+
     /** Adds {@code magnitude} (unsigned) times 2^(position - 1074). */
     private void add(long magnitude, int position, boolean negative) {
         int chunk = position >>> 5;

@@ -100,6 +100,104 @@ public final class FieldStats {
         }
     }
 
+    /** Per thread: mantissa sums by binary exponent, for {@link #addAll}. */
+    private static final ThreadLocal<ExponentBuckets> BUCKETS = ThreadLocal.withInitial(ExponentBuckets::new);
+
+    /**
+     * Sums of at most {@link #RUN} signed 53-bit mantissas per exponent (so at most 62 bits each):
+     * values of a run share few exponents, so a run costs one array update per value and a few
+     * exact additions at the end.
+     */
+    private static final class ExponentBuckets {
+        static final int RUN = 512;
+        final long[] sums = new long[2048];
+        final int[] touched = new int[RUN];
+        int count;
+
+        void foldInto(ExactSum sum) {
+            for (int i = 0; i < count; i++) {
+                int exponent = touched[i];
+                sum.addScaled(sums[exponent], exponent - 1);
+                sums[exponent] = 0;
+            }
+            count = 0;
+        }
+    }
+
+    /** Adds {@code raws[from..to)}: exactly what {@link #add(long)} on each would do, faster for DOUBLE. */
+    public void addAll(long[] raws, int from, int to) {
+        if (type == FieldType.LONG) {
+            for (int i = from; i < to; i++) {
+                add(raws[i]);
+            }
+            return;
+        }
+        ExponentBuckets buckets = BUCKETS.get();
+        long[] sums = buckets.sums;
+        int f = flags;
+        long lo = min;
+        long hi = max;
+        double low = Double.longBitsToDouble(lo);
+        double high = Double.longBitsToDouble(hi);
+        long counted = 0;
+        int inRun = 0;
+        for (int i = from; i < to; i++) {
+            long raw = raws[i];
+            if (raw == absent || raw == FieldType.STALE_MARKER_BITS) {
+                continue;
+            }
+            counted++;
+            int exponent = (int) (raw >>> 52) & 0x7FF;
+            long mantissa = raw & 0xF_FFFF_FFFF_FFFFL;
+            if (exponent == 0x7FF && mantissa != 0) {
+                f |= NAN;
+                continue;
+            }
+            double v = Double.longBitsToDouble(raw);
+            if (raw != NEGATIVE_ZERO) {
+                f &= ~ONLY_NEGATIVE_ZERO;
+            }
+            if ((f & ORDERED) == 0) {
+                lo = raw;
+                hi = raw;
+                low = v;
+                high = v;
+                f |= ORDERED;
+            } else {
+                if (v < low || (v == low && raw == NEGATIVE_ZERO)) {
+                    lo = raw;
+                    low = v;
+                }
+                if (v > high || (v == high && raw == 0)) {
+                    hi = raw;
+                    high = v;
+                }
+            }
+            if (exponent == 0x7FF) {
+                f |= raw < 0 ? NEGATIVE_INFINITY : POSITIVE_INFINITY;
+                continue;
+            }
+            if (exponent == 0) {
+                exponent = 1; // subnormal: no hidden bit
+            } else {
+                mantissa |= 1L << 52;
+            }
+            if (sums[exponent] == 0) {
+                buckets.touched[buckets.count++] = exponent;
+            }
+            sums[exponent] += raw < 0 ? -mantissa : mantissa;
+            if (++inRun == ExponentBuckets.RUN) {
+                buckets.foldInto(sum);
+                inRun = 0;
+            }
+        }
+        buckets.foldInto(sum);
+        flags = f;
+        min = lo;
+        max = hi;
+        count += counted;
+    }
+
     /** Folds {@code other} (same type; not changed) into this. */
     public void add(FieldStats other) {
         if (other.count == 0) {

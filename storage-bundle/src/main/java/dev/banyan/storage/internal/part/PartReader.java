@@ -32,6 +32,8 @@ public final class PartReader {
     private final MappedByteBuffer map;
     private final long size;
     private final Map<Long, SeriesDef> series = new HashMap<>();
+    /** The same definitions by primitive id: the per-query lookups do not box. */
+    private final LongObjectMap<SeriesDef> definitions = new LongObjectMap<>();
     private final LongObjectMap<List<BlockMeta>> blocks = new LongObjectMap<>();
     /** Per series, all of its blocks in this part folded into one: whole-part aggregates in one step. */
     private final LongObjectMap<BlockMeta> summaries = new LongObjectMap<>();
@@ -89,10 +91,11 @@ public final class PartReader {
             for (int i = 0; i < seriesCount; i++) {
                 SeriesDef def = SeriesDef.readFrom(in);
                 series.put(def.ref().id(), def);
+                definitions.put(def.ref().id(), def);
             }
             int blockCount = in.readLength(20);
             BlockMeta.FieldsOf fieldsOf = id -> {
-                SeriesDef def = series.get(id);
+                SeriesDef def = definitions.get(id);
                 if (def == null) {
                     throw new CorruptDataException("a block of the index belongs to undefined series " + id);
                 }
@@ -158,6 +161,12 @@ public final class PartReader {
         return series;
     }
 
+    /** The definition this part holds for a series (its fields: a prefix of newer ones), or null. */
+    public SeriesDef definition(long seriesId) {
+        return definitions.get(seriesId);
+    }
+
+    /** The blocks of a series, in time order. */
     public List<BlockMeta> blocks(long seriesId) {
         List<BlockMeta> list = blocks.get(seriesId);
         return list == null ? List.of() : list;

@@ -82,13 +82,11 @@ public final class PartWriter {
                 FieldStats[] stats = new FieldStats[fields];
                 for (int f = 0; f < fields; f++) {
                     FieldType type = s.def().fields().get(f).type();
-                    FieldStats fieldStats = new FieldStats(type);
                     for (int i = 0; i < count; i++) {
-                        long raw = s.values()[(from + i) * fields + f];
-                        column[i] = raw;
-                        fieldStats.add(raw);
+                        column[i] = s.values()[(from + i) * fields + f];
                     }
-                    stats[f] = fieldStats;
+                    stats[f] = new FieldStats(type);
+                    stats[f].addAll(column, 0, count);
                     if (type == FieldType.DOUBLE) {
                         scaleHints[f] = ValueCodec.encodeDoubles(out, column, count, scratch, scaleHints[f]);
                     } else {

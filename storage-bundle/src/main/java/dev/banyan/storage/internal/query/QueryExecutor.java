@@ -46,6 +46,8 @@ public final class QueryExecutor {
     /** Keyed by the series itself, not its id: ids are hashes, and two segments may hold colliding series. */
     private final Map<SeriesRef, RawSeries> raw = new LinkedHashMap<>();
     private final Map<GroupKey, FieldStats[]> groups = new HashMap<>();
+    /** The blocks of the series being read (reused: one list per query, not per series). */
+    private final List<SourceBlock> blocks = new ArrayList<>();
 
     private record GroupKey(Map<String, String> tags, long bucket) {
     }
@@ -109,17 +111,15 @@ public final class QueryExecutor {
                     && aggregateWholeParts(def, fieldIndexes, snapshot.parts())) {
                 continue;
             }
-            List<SourceBlock> blocks = new ArrayList<>();
+            blocks.clear();
             for (PartReader part : snapshot.parts()) {
                 List<BlockMeta> partBlocks = part.blocks(def.ref().id());
                 if (partBlocks.isEmpty()) {
                     continue;
                 }
-                int width = part.series().get(def.ref().id()).fields().size();
-                for (BlockMeta block : partBlocks) {
-                    if (block.maxTs() >= start && block.minTs() < end) {
-                        blocks.add(new SourceBlock(part, block, width));
-                    }
+                int width = part.definition(def.ref().id()).fields().size();
+                for (int b = firstEndingAtOrAfter(partBlocks, start); b < partBlocks.size() && partBlocks.get(b).minTs() < end; b++) {
+                    blocks.add(new SourceBlock(part, partBlocks.get(b), width));
                 }
             }
             if (blocks.isEmpty() && memory.isEmpty()) {
@@ -137,6 +137,21 @@ public final class QueryExecutor {
                 }
             }
         }
+    }
+
+    /** The first of a part's blocks (in time order) whose last point is at or after {@code t}. */
+    private static int firstEndingAtOrAfter(List<BlockMeta> blocks, long t) {
+        int lo = 0;
+        int hi = blocks.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (blocks.get(mid).maxTs() < t) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     /** Per projected field, its index in {@code def}, or -1 when the series has never had it. */
@@ -316,11 +331,7 @@ public final class QueryExecutor {
                 if (f < 0 || f >= width) {
                     continue;
                 }
-                long[] column = columns[f];
-                FieldStats stats = acc[w];
-                for (int i = from; i < runEnd; i++) {
-                    stats.add(column[i]);
-                }
+                acc[w].addAll(columns[f], from, runEnd);
             }
             from = runEnd;
         }
@@ -444,7 +455,7 @@ public final class QueryExecutor {
         List<AggregateRow> rows = new ArrayList<>(groups.size());
         for (Map.Entry<GroupKey, FieldStats[]> e : groups.entrySet()) {
             FieldStats[] acc = e.getValue();
-            if (Arrays.stream(acc).allMatch(s -> s.count() == 0)) {
+            if (!hasValues(acc)) {
                 continue; // every point of the group lacks the projected fields
             }
             Map<String, Number> values = new LinkedHashMap<>();
@@ -465,6 +476,15 @@ public final class QueryExecutor {
         }
         rows.sort(ROW_ORDER);
         return new QueryResult(List.of(), rows);
+    }
+
+    private static boolean hasValues(FieldStats[] acc) {
+        for (FieldStats s : acc) {
+            if (s.count() > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Per series its merged rows, without the rows that lack every projected field. */

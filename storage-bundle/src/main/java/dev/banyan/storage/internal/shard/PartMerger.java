@@ -31,7 +31,7 @@ final class PartMerger {
                     continue;
                 }
                 // An older part may hold fewer fields (field lists only grow): those are absent.
-                int have = part.series().get(def.ref().id()).fields().size();
+                int have = part.definition(def.ref().id()).fields().size();
                 long[][] columns = new long[have][PartWriter.BLOCK_POINTS];
                 int total = blocks.stream().mapToInt(BlockMeta::count).sum();
                 long[] runTs = new long[total];
