@@ -32,6 +32,32 @@ public class ModelValidationTest {
         Group.of("sw_metrics-1", Catalog.MEASURE, OPTS);
     }
 
+    /** Measure, tag and field names never become paths: they take the identifiers of Prometheus and InfluxDB. */
+    @Test
+    public void r1_measureTagAndFieldNamesTakeProtocolIdentifiers() {
+        List<FieldSpec> value = List.of(new FieldSpec("value", FieldSpec.FieldType.DOUBLE));
+        String longMetric = "apiserver_flowcontrol_priority_level_request_count_watermarks_bucket_" + "x".repeat(100);
+        for (String metric : new String[] {"job:http_requests:rate5m", "_private", ":leading_colon", longMetric, "cpu.load"}) {
+            for (String label : new String[] {"_tmp", "__meta_instance", "dotted.key", "x".repeat(255)}) {
+                new Measure("g", metric, List.of(new TagSpec(label, TagType.STRING)), value, List.of(label), 0, 0);
+            }
+        }
+        for (String bad : new String[] {"", "-lead", ".lead", "a/b", "sp ace", "x".repeat(256), "quote\"", "a=b"}) {
+            expect(() -> new Measure("g", bad, List.of(new TagSpec("host", TagType.STRING)), value, List.of("host"), 0, 0),
+                    "measure 'g/" + bad + "': field 'name': '" + bad + "' is not a valid measure name: use 1-255 letters, "
+                            + "digits, '_', ':', '.' or '-', not starting with '.' or '-'");
+        }
+        for (String bad : new String[] {"", "-lead", "a:b", "a/b", "x".repeat(256), "a,b"}) {
+            expect(() -> new Measure("g", "cpu", List.of(new TagSpec(bad, TagType.STRING)), value, List.of(bad), 0, 0),
+                    "measure g/cpu: field 'tags': '" + bad + "' is not a valid tag or field name: use 1-255 letters, "
+                            + "digits, '_', '.' or '-', not starting with '.' or '-'");
+            expect(() -> new Measure("g", "cpu", List.of(new TagSpec("host", TagType.STRING)),
+                    List.of(new FieldSpec(bad, FieldSpec.FieldType.LONG)), List.of("host"), 0, 0),
+                    "measure g/cpu: field 'fields': '" + bad + "' is not a valid tag or field name: use 1-255 letters, "
+                            + "digits, '_', '.' or '-', not starting with '.' or '-'");
+        }
+    }
+
     @Test
     public void r1_resourceOptionsAreChecked() {
         expect(() -> Group.of("g", Catalog.MEASURE, new ResourceOpts(0, IntervalRule.days(1), IntervalRule.days(1))),

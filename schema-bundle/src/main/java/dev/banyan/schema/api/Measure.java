@@ -13,14 +13,14 @@ public record Measure(String group, String name, List<TagSpec> tags, List<FieldS
 
     public Measure {
         Names.check("measure '" + group + "/" + name + "'", "group", group);
-        Names.check("measure '" + group + "/" + name + "'", "name", name);
+        Names.checkMeasure("measure '" + group + "/" + name + "'", "name", name);
         String self = "measure " + group + "/" + name;
         tags = List.copyOf(require(self, "tags", tags));
         fields = List.copyOf(require(self, "fields", fields));
         entity = List.copyOf(require(self, "entity", entity));
         Set<String> seen = new HashSet<>();
         for (TagSpec tag : tags) {
-            Names.check(self, "tags", tag.name());
+            Names.checkMember(self, "tags", tag.name());
             if (tag.type() == null) {
                 throw new InvalidSchemaException(self, "tags", "tag '" + tag.name() + "' has no type");
             }
@@ -32,7 +32,7 @@ public record Measure(String group, String name, List<TagSpec> tags, List<FieldS
             throw new InvalidSchemaException(self, "fields", "a measure needs at least one field");
         }
         for (FieldSpec field : fields) {
-            Names.check(self, "fields", field.name());
+            Names.checkMember(self, "fields", field.name());
             if (field.type() == null) {
                 throw new InvalidSchemaException(self, "fields", "field '" + field.name() + "' has no type");
             }

@@ -37,6 +37,17 @@ public interface SchemaRegistry {
 
     Measure updateMeasure(Measure measure);
 
+    /**
+     * Compare-and-set: replaces the measure only if its stored {@code modRevision} is still
+     * {@code expectedModRevision} (the revision the caller read), so concurrent writers never lose
+     * each other's changes. Writers that add tags to a measure they do not own (schemaless ingest)
+     * re-read and retry on a conflict.
+     *
+     * @throws RevisionConflictException if the stored measure has another modRevision; nothing written
+     * @throws SchemaException           if the measure does not exist
+     */
+    Measure updateMeasure(Measure measure, long expectedModRevision);
+
     boolean deleteMeasure(String group, String name);
 
     Optional<Measure> getMeasure(String group, String name);

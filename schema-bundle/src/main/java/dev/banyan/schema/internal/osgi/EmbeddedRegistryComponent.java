@@ -283,6 +283,11 @@ public final class EmbeddedRegistryComponent implements SchemaRegistry {
     }
 
     @Override
+    public Measure updateMeasure(Measure measure, long expectedModRevision) {
+        return registry.updateMeasure(measure, expectedModRevision);
+    }
+
+    @Override
     public boolean deleteMeasure(String group, String name) {
         return registry.deleteMeasure(group, name);
     }

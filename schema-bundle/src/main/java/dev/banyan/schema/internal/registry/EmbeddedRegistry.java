@@ -18,6 +18,7 @@ import dev.banyan.schema.api.Group;
 import dev.banyan.schema.api.HandlerRegistration;
 import dev.banyan.schema.api.Kind;
 import dev.banyan.schema.api.Measure;
+import dev.banyan.schema.api.RevisionConflictException;
 import dev.banyan.schema.api.SchemaEvent;
 import dev.banyan.schema.api.SchemaEventHandler;
 import dev.banyan.schema.api.SchemaException;
@@ -142,11 +143,25 @@ public final class EmbeddedRegistry implements SchemaRegistry {
 
     @Override
     public Measure updateMeasure(Measure measure) {
+        return update(measure, -1);
+    }
+
+    @Override
+    public Measure updateMeasure(Measure measure, long expectedModRevision) {
+        return update(measure, expectedModRevision);
+    }
+
+    /** @param expectedModRevision the modRevision the stored measure must have, or -1 for any */
+    private Measure update(Measure measure, long expectedModRevision) {
         return locked(() -> {
             String key = key(measure.group(), measure.name());
             Measure current = measures.get(key);
             if (current == null) {
                 throw new SchemaException(measure.describe() + " does not exist");
+            }
+            if (expectedModRevision >= 0 && current.modRevision() != expectedModRevision) {
+                throw new RevisionConflictException(measure.describe() + " is at revision " + current.modRevision()
+                        + ", not " + expectedModRevision + ": re-read it and apply the change again");
             }
             Measure stored = measure.withRevisions(current.createRevision(), revision + 1);
             commit(() -> measures.put(key, stored), () -> measures.put(key, current));

@@ -92,6 +92,31 @@ public class EmbeddedRegistryTest {
         assertEquals(2, registry.revision());
     }
 
+    /** A revision-checked update applies only over the revision its caller read; a stale one changes nothing. */
+    @Test
+    public void r2_revisionCheckedUpdateRefusesAStaleRevision() {
+        EmbeddedRegistry registry = open();
+        registry.createGroup(group("g1"));
+        Measure read = registry.createMeasure(cpu("g1"));
+        Measure first = registry.updateMeasure(withTag(read, "zone"), read.modRevision());
+        assertEquals(read.modRevision() + 1, first.modRevision());
+        expect(() -> registry.updateMeasure(withTag(read, "rack"), read.modRevision()),
+                "measure g1/cpu is at revision 3, not 2: re-read it and apply the change again");
+        assertEquals("the stale writer lost nothing of the first change", first, registry.getMeasure("g1", "cpu").orElseThrow());
+        assertEquals(3, registry.revision());
+        Measure second = registry.updateMeasure(withTag(first, "rack"), first.modRevision());
+        assertEquals(List.of("host", "region", "zone", "rack"), second.tags().stream().map(t -> t.name()).toList());
+        expect(() -> registry.updateMeasure(cpu("g1").withRevisions(0, 0), 99),
+                "measure g1/cpu is at revision 4, not 99: re-read it and apply the change again");
+        expect(() -> registry.updateMeasure(cpu("g2"), 1), "measure g2/cpu does not exist");
+    }
+
+    private static Measure withTag(Measure m, String tag) {
+        List<dev.banyan.schema.api.TagSpec> tags = new ArrayList<>(m.tags());
+        tags.add(new dev.banyan.schema.api.TagSpec(tag, dev.banyan.schema.api.TagSpec.TagType.STRING));
+        return new Measure(m.group(), m.name(), tags, m.fields(), m.entity(), m.createRevision(), m.modRevision());
+    }
+
     @Test
     public void r1_invalidNameIsRejectedAndCreatesNothingOnDisk() throws Exception {
         EmbeddedRegistry registry = open();
