@@ -1,0 +1,76 @@
+package dev.banyan.http.internal.health;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import javax.servlet.Servlet;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardContextSelect;
+import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletName;
+import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+
+import dev.banyan.http.api.ApiServlet;
+import dev.banyan.http.api.BanyanHttp;
+import dev.banyan.schema.api.GroupStatus;
+import dev.banyan.server.api.MeasureService;
+
+/**
+ * {@code GET|HEAD /-/healthy}: 200 while the process answers HTTP. {@code GET|HEAD /-/ready}: 200
+ * only while the server can serve every group (every group of the registry SERVING with its
+ * storage), else 503 naming each group that is not and why. Both are anonymous by default.
+ */
+@Component(service = Servlet.class)
+@HttpWhiteboardContextSelect(BanyanHttp.CONTEXT_SELECT)
+@HttpWhiteboardServletName("banyan-health")
+@HttpWhiteboardServletPattern({ "/-/healthy", "/-/ready" })
+public final class HealthServlet extends ApiServlet {
+
+    private static final long serialVersionUID = 1L;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private transient volatile MeasureService measures;
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (request.getServletPath().equals("/-/healthy")) {
+            text(response, 200, "Banyan is Healthy.");
+            return;
+        }
+        String problem = notReady();
+        if (problem == null) {
+            text(response, 200, "Banyan is Ready.");
+        } else {
+            text(response, 503, "Banyan is not ready: " + problem);
+        }
+    }
+
+    @Override
+    protected void doHead(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        doGet(request, response);
+    }
+
+    /** Null when every group serves; else why not. */
+    private String notReady() {
+        MeasureService service = measures;
+        if (service == null) {
+            return "the measure service is not running";
+        }
+        List<String> notServing = service.status().stream().filter(s -> s.state() != GroupStatus.State.SERVING)
+                .map(s -> "group " + s.group() + " is " + s.state() + (s.reason() == null ? "" : " (" + s.reason() + ")"))
+                .toList();
+        return notServing.isEmpty() ? null : String.join("; ", notServing);
+    }
+
+    private static void text(HttpServletResponse response, int status, String body) throws IOException {
+        response.setStatus(status);
+        response.setContentType("text/plain; charset=utf-8");
+        response.getOutputStream().write((body + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+}

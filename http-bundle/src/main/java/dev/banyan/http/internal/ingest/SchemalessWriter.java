@@ -1,0 +1,366 @@
+package dev.banyan.http.internal.ingest;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.banyan.http.api.ApiException;
+import dev.banyan.http.internal.HttpSettings;
+import dev.banyan.http.internal.Settings;
+import dev.banyan.http.internal.metrics.HttpMetrics;
+import dev.banyan.schema.api.FieldSpec;
+import dev.banyan.schema.api.GroupStatus;
+import dev.banyan.schema.api.InvalidSchemaException;
+import dev.banyan.schema.api.Measure;
+import dev.banyan.schema.api.RevisionConflictException;
+import dev.banyan.schema.api.SchemaException;
+import dev.banyan.schema.api.SchemaRegistry;
+import dev.banyan.schema.api.SchemaRepository;
+import dev.banyan.schema.api.TagSpec;
+import dev.banyan.server.api.DataPoint;
+import dev.banyan.server.api.InvalidPointException;
+import dev.banyan.server.api.MeasureService;
+
+/**
+ * Writes points of protocols that carry no schema (Prometheus remote write, InfluxDB line
+ * protocol) through the schema registry and {@link MeasureService}.
+ * <p>
+ * <b>Provisioning.</b> A missing group is created with the configured options (or refused with 404
+ * in strict mode). A missing measure is created schemaless: entity {@value SeriesLabels#TAG} (see
+ * {@link SeriesLabels}), one STRING tag per label name, the fields of its first point. A new label
+ * name is added to the measure's tags with a revision-checked update; a concurrent writer's change
+ * makes it re-read and try again, and a create that loses the race to another writer counts as done
+ * once the measure is read back, so concurrent first writes provision a measure once. Each change
+ * goes through the registry (never around it) and the write waits until this node's repository
+ * has applied it. A measure declared by other means (its entity is not {@value SeriesLabels#TAG})
+ * is written as declared: its tags are not extended, and points must fit it.
+ * <p>
+ * <b>Batch rules.</b> {@link #writeAll} refuses the whole request with 400 at the first point that
+ * does not fit, before anything is written (Prometheus remote write). {@link #writeValid} writes
+ * every point that fits and returns the others with their reasons (InfluxDB line protocol). Either
+ * way one {@link MeasureService#write} per measure stores the points; a server fault in the middle
+ * leaves the measures written before it stored, which a retry of the request rewrites unchanged.
+ */
+@Component(service = SchemalessWriter.class)
+public final class SchemalessWriter {
+
+    /** What a partial write did: points written, and the refused origins with their reasons. */
+    public record Outcome(long written, SortedMap<Integer, String> refused) {
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(SchemalessWriter.class);
+    private static final long APPLY_TIMEOUT_MS = 10_000;
+    private static final int CHANGE_ATTEMPTS = 100;
+    private static final Pattern POINT_INDEX = Pattern.compile(": point (\\d+)");
+
+    private final SchemaRegistry registry;
+    private final SchemaRepository repository;
+    private final MeasureService measures;
+    private final HttpSettings settings;
+    private final HttpMetrics metrics;
+
+    @Activate
+    public SchemalessWriter(@Reference SchemaRegistry registry, @Reference SchemaRepository repository,
+            @Reference MeasureService measures, @Reference HttpSettings settings, @Reference HttpMetrics metrics) {
+        this.registry = registry;
+        this.repository = repository;
+        this.measures = measures;
+        this.settings = settings;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Writes every point or, for any point that does not fit, none (400 naming it and its origin).
+     *
+     * @return the points written
+     * @throws ApiException 400 for a point that does not fit, 404 for an unknown group in strict mode,
+     *                      503 when the group is not serving or the schema change is not applied in time
+     */
+    public long writeAll(String group, IngestBatch batch, String protocol) {
+        return write(group, batch, protocol, null).written();
+    }
+
+    /** Writes every point that fits; the others are returned with their reasons. Throws as {@link #writeAll} for the whole group. */
+    public Outcome writeValid(String group, IngestBatch batch, String protocol) {
+        return write(group, batch, protocol, new TreeMap<>());
+    }
+
+    private record Prepared(String measure, List<DataPoint> points, int[] origins) {
+    }
+
+    /** @param refused null: all or nothing; else collects refused origins */
+    private Outcome write(String group, IngestBatch batch, String protocol, SortedMap<Integer, String> refused) {
+        ensureGroup(group);
+        List<Prepared> prepared = new ArrayList<>();
+        for (IngestBatch.MeasurePoints incoming : batch.measures()) {
+            Measure measure;
+            try {
+                measure = ensureMeasure(group, incoming);
+            } catch (ApiException e) {
+                if (refused == null || e.status() >= 500) {
+                    throw e;
+                }
+                incoming.points.forEach(p -> refused.put(p.origin(), e.getMessage()));
+                continue;
+            }
+            prepared.add(prepare(measure, incoming, batch, refused));
+        }
+        long written = 0;
+        for (Prepared p : prepared) {
+            written += refused == null ? writeWhole(group, p, batch) : writeSplitting(group, p, 0, p.points.size(), batch, refused);
+        }
+        metrics.samplesWritten(protocol, written);
+        return new Outcome(written, refused == null ? new TreeMap<>() : refused);
+    }
+
+    private Prepared prepare(Measure measure, IngestBatch.MeasurePoints incoming, IngestBatch batch,
+            SortedMap<Integer, String> refused) {
+        boolean schemaless = isSchemaless(measure);
+        Map<String, FieldSpec.FieldType> fields = new HashMap<>();
+        measure.fields().forEach(f -> fields.put(f.name(), f.type()));
+        Set<String> tags = new HashSet<>();
+        measure.tags().forEach(t -> tags.add(t.name()));
+        List<DataPoint> points = new ArrayList<>(incoming.points.size());
+        int[] origins = new int[incoming.points.size()];
+        SortedMap<String, String> lastTags = null;
+        Map<String, String> lastStored = null;
+        for (IngestBatch.Point point : incoming.points) {
+            String problem = check(measure, schemaless, fields, tags, point);
+            if (problem != null) {
+                String message = batch.describe(point.origin()) + ": " + problem;
+                if (refused == null) {
+                    throw ApiException.badData(message);
+                }
+                refused.put(point.origin(), message);
+                continue;
+            }
+            // Points of one series share their tag map: build the stored tags once per series.
+            if (point.tags() != lastTags) {
+                lastTags = point.tags();
+                Map<String, String> stored = new HashMap<>(point.tags());
+                if (schemaless) {
+                    stored.put(SeriesLabels.TAG, SeriesLabels.encode(point.tags()));
+                }
+                lastStored = Map.copyOf(stored);
+            }
+            origins[points.size()] = point.origin();
+            points.add(new DataPoint(point.timestampMillis(), lastStored, point.fields()));
+        }
+        return new Prepared(measure.name(), points, origins);
+    }
+
+    /** Null if the point fits the measure; else why not. */
+    private static String check(Measure measure, boolean schemaless, Map<String, FieldSpec.FieldType> fields, Set<String> tags,
+            IngestBatch.Point point) {
+        String self = "measure " + measure.group() + "/" + measure.name();
+        for (Map.Entry<String, Number> field : point.fields().entrySet()) {
+            FieldSpec.FieldType declared = fields.get(field.getKey());
+            if (declared == null) {
+                return "field '" + field.getKey() + "' is not a field of " + self + " (fields: " + fields.keySet()
+                        + "); fields cannot be added to an existing measure";
+            }
+            if (declared != IngestBatch.type(field.getValue())) {
+                return "field '" + field.getKey() + "' is " + IngestBatch.typeName(field.getValue()) + " but " + self
+                        + " stores it as " + declared;
+            }
+        }
+        if (point.fields().size() != fields.size()) {
+            Set<String> missing = new TreeSet<>(fields.keySet());
+            missing.removeAll(point.fields().keySet());
+            return "missing field(s) " + missing + ": every point of " + self + " carries all of its fields " + fields.keySet();
+        }
+        if (!schemaless) {
+            for (String tag : point.tags().keySet()) {
+                if (!tags.contains(tag)) {
+                    return "tag '" + tag + "' is not declared by " + self + " (tags: " + tags + ")";
+                }
+            }
+            for (String entity : measure.entity()) {
+                if (!point.tags().containsKey(entity)) {
+                    return "missing tag '" + entity + "', which identifies the series of " + self;
+                }
+            }
+        }
+        return null;
+    }
+
+    private long writeWhole(String group, Prepared prepared, IngestBatch batch) {
+        if (prepared.points.isEmpty()) {
+            return 0;
+        }
+        try {
+            measures.write(group, prepared.measure, prepared.points);
+            return prepared.points.size();
+        } catch (InvalidPointException e) {
+            throw ApiException.badData(withOrigin(e.getMessage(), prepared, batch));
+        }
+    }
+
+    /** Writes [from, to); a refused write is halved until the points the storage refuses stand alone. */
+    private long writeSplitting(String group, Prepared prepared, int from, int to, IngestBatch batch,
+            SortedMap<Integer, String> refused) {
+        if (from >= to) {
+            return 0;
+        }
+        try {
+            measures.write(group, prepared.measure, prepared.points.subList(from, to));
+            return to - from;
+        } catch (InvalidPointException e) {
+            if (to - from == 1) {
+                refused.put(prepared.origins[from], batch.describe(prepared.origins[from]) + ": " + e.getMessage());
+                return 0;
+            }
+            int middle = (from + to) >>> 1;
+            return writeSplitting(group, prepared, from, middle, batch, refused)
+                    + writeSplitting(group, prepared, middle, to, batch, refused);
+        }
+    }
+
+    /** The server names a refused point by its index in the measure's write; add where it came from. */
+    private static String withOrigin(String message, Prepared prepared, IngestBatch batch) {
+        Matcher m = POINT_INDEX.matcher(message);
+        if (m.find()) {
+            int index = Integer.parseInt(m.group(1));
+            if (index < prepared.points.size()) {
+                return batch.describe(prepared.origins[index]) + ": " + message;
+            }
+        }
+        return message;
+    }
+
+    private void ensureGroup(String group) {
+        if (repository.database(group).isPresent()) {
+            return;
+        }
+        Settings current = settings.current();
+        if (registry.getGroup(group).isEmpty()) {
+            if (current.strict()) {
+                throw ApiException.notFound("group " + group + " does not exist; writes do not create groups in strict "
+                        + "mode: create it first (banyan:group-create " + group + ")");
+            }
+            try {
+                registry.createGroup(current.newGroup(group));
+                LOG.info("Created group {} for a write ({})", group, current.newGroupOptions());
+            } catch (InvalidSchemaException e) {
+                throw ApiException.badData(e.getMessage());
+            } catch (SchemaException e) {
+                if (registry.getGroup(group).isEmpty()) {
+                    throw e; // not the race with another writer: a real failure of the registry
+                }
+            }
+        }
+        long deadline = System.currentTimeMillis() + APPLY_TIMEOUT_MS;
+        while (repository.database(group).isEmpty()) {
+            Optional<GroupStatus> status = repository.status().stream().filter(s -> s.group().equals(group)).findFirst();
+            if (status.isPresent() && status.get().state() != GroupStatus.State.SERVING || System.currentTimeMillis() > deadline) {
+                throw ApiException.unavailable("group " + group + " is not serving: "
+                        + status.map(s -> s.state() + (s.reason() == null ? "" : " (" + s.reason() + ")")).orElse("not applied yet")
+                        + "; retry later", null);
+            }
+            pause();
+        }
+    }
+
+    /** The measure as this node's repository serves it, with every tag name of {@code incoming} (schemaless measures). */
+    private Measure ensureMeasure(String group, IngestBatch.MeasurePoints incoming) {
+        Measure seen = repository.measure(group, incoming.measure).orElse(null);
+        if (seen != null && (!isSchemaless(seen) || hasTags(seen, incoming.tagNames))) {
+            return seen;
+        }
+        for (int attempt = 0; attempt < CHANGE_ATTEMPTS; attempt++) {
+            Measure current = registry.getMeasure(group, incoming.measure).orElse(null);
+            try {
+                if (current == null) {
+                    create(group, incoming);
+                    continue;
+                }
+                Set<String> missing = new TreeSet<>(incoming.tagNames);
+                current.tags().forEach(t -> missing.remove(t.name()));
+                if (!isSchemaless(current) || missing.isEmpty()) {
+                    return awaitApplied(current);
+                }
+                List<TagSpec> tags = new ArrayList<>(current.tags());
+                missing.forEach(name -> tags.add(new TagSpec(name, TagSpec.TagType.STRING)));
+                registry.updateMeasure(new Measure(group, current.name(), tags, current.fields(), current.entity(), 0, 0),
+                        current.modRevision());
+                LOG.info("Measure {}/{}: added tags {}", group, current.name(), missing);
+            } catch (RevisionConflictException e) {
+                // Another writer changed the measure since it was read: read it again.
+            } catch (InvalidSchemaException e) {
+                throw ApiException.badData(e.getMessage());
+            }
+        }
+        throw ApiException.unavailable("measure " + group + "/" + incoming.measure + " kept changing under concurrent "
+                + "writers; retry", null);
+    }
+
+    private void create(String group, IngestBatch.MeasurePoints incoming) {
+        List<TagSpec> tags = new ArrayList<>();
+        tags.add(new TagSpec(SeriesLabels.TAG, TagSpec.TagType.STRING));
+        incoming.tagNames.forEach(name -> tags.add(new TagSpec(name, TagSpec.TagType.STRING)));
+        List<FieldSpec> fields = new ArrayList<>();
+        incoming.firstFields.forEach((name, type) -> fields.add(new FieldSpec(name, type)));
+        Measure fresh = new Measure(group, incoming.measure, tags, fields, List.of(SeriesLabels.TAG), 0, 0);
+        try {
+            registry.createMeasure(fresh);
+            LOG.info("Created measure {}/{} with tags {} and fields {}", group, incoming.measure, incoming.tagNames, fields);
+        } catch (SchemaException e) {
+            if (registry.getMeasure(group, incoming.measure).isEmpty()) {
+                throw e; // not the race with another writer: a real failure of the registry
+            }
+        }
+    }
+
+    /** Waits until this node's repository serves {@code measure} at its revision or later. */
+    private Measure awaitApplied(Measure measure) {
+        long deadline = System.currentTimeMillis() + APPLY_TIMEOUT_MS;
+        while (true) {
+            Optional<Measure> served = repository.measure(measure.group(), measure.name());
+            if (served.isPresent() && served.get().modRevision() >= measure.modRevision()) {
+                return served.get();
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw ApiException.unavailable("the schema change of measure " + measure.group() + "/" + measure.name()
+                        + " (revision " + measure.modRevision() + ") is not applied on this node yet; retry", null);
+            }
+            pause();
+        }
+    }
+
+    private static boolean isSchemaless(Measure measure) {
+        return measure.entity().equals(List.of(SeriesLabels.TAG));
+    }
+
+    private static boolean hasTags(Measure measure, Set<String> names) {
+        if (names.size() > measure.tags().size()) {
+            return false;
+        }
+        Set<String> declared = new HashSet<>();
+        measure.tags().forEach(t -> declared.add(t.name()));
+        return declared.containsAll(names);
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(5);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.unavailable("interrupted while waiting for a schema change", e);
+        }
+    }
+}

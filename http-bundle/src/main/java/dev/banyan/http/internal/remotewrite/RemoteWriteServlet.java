@@ -1,0 +1,143 @@
+package dev.banyan.http.internal.remotewrite;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+import javax.servlet.Servlet;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardContextSelect;
+import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletName;
+import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+
+import dev.banyan.http.api.ApiException;
+import dev.banyan.http.api.ApiServlet;
+import dev.banyan.http.api.BanyanHttp;
+import dev.banyan.http.internal.HttpSettings;
+import dev.banyan.http.internal.QueryString;
+import dev.banyan.http.internal.RequestBodies;
+import dev.banyan.http.internal.Settings;
+import dev.banyan.http.internal.ingest.IngestBatch;
+import dev.banyan.http.internal.ingest.SchemalessWriter;
+import dev.banyan.http.internal.prompb.Label;
+import dev.banyan.http.internal.prompb.Sample;
+import dev.banyan.http.internal.prompb.TimeSeries;
+import dev.banyan.http.internal.prompb.WriteRequest;
+
+/**
+ * {@code POST /api/v1/write}: Prometheus remote write 1.0 (https://prometheus.io/docs/concepts/remote_write_spec/).
+ * The body is a snappy-compressed (block format) protobuf {@code WriteRequest} sent with
+ * {@code Content-Type: application/x-protobuf} and {@code Content-Encoding: snappy}. Each metric
+ * ({@code __name__}) is a measure of the group (the configured one, or {@code ?group=}) with one
+ * DOUBLE field {@code value}; its label set identifies the series (see {@code SeriesLabels}).
+ * <p>
+ * All or nothing: every series is checked first, and one that does not fit refuses the whole
+ * request. Status codes as the specification asks: 204 once every sample is stored; 4xx (never
+ * retried by the sender) for a request that cannot succeed as sent; 5xx for a server fault and 503
+ * while a group is not serving (the sender retries). Errors are plain text.
+ */
+@Component(service = Servlet.class)
+@HttpWhiteboardContextSelect(BanyanHttp.CONTEXT_SELECT)
+@HttpWhiteboardServletName("banyan-remote-write")
+@HttpWhiteboardServletPattern("/api/v1/write")
+public final class RemoteWriteServlet extends ApiServlet {
+
+    private static final long serialVersionUID = 1L;
+
+    private final transient HttpSettings settings;
+    private final transient SchemalessWriter writer;
+
+    @Activate
+    public RemoteWriteServlet(@Reference HttpSettings settings, @Reference SchemalessWriter writer) {
+        this.settings = settings;
+        this.writer = writer;
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) {
+        Settings current = settings.current();
+        requireProtobufSnappy(request);
+        byte[] body = RequestBodies.unsnappy(RequestBodies.read(request, current.maxRequestBytes()), current.maxRequestBytes());
+        WriteRequest write;
+        try {
+            write = WriteRequest.parseFrom(body);
+        } catch (InvalidProtocolBufferException e) {
+            throw ApiException.badData("the body is not a protobuf WriteRequest: " + e.getMessage());
+        }
+        String group = QueryString.parse(request.getQueryString()).getOrDefault("group", current.group());
+        writer.writeAll(group, toBatch(write), "remote_write");
+        response.setStatus(204);
+    }
+
+    /** Content-Type application/x-protobuf and Content-Encoding snappy, as the specification requires; else 415. */
+    static void requireProtobufSnappy(HttpServletRequest request) {
+        String type = request.getContentType();
+        if (type == null || !type.strip().toLowerCase().startsWith("application/x-protobuf")) {
+            throw ApiException.unsupportedMediaType("Content-Type must be application/x-protobuf (a snappy-compressed "
+                    + "protobuf message), got " + (type == null ? "none" : type));
+        }
+        String encoding = request.getHeader("Content-Encoding");
+        if (encoding == null || !encoding.strip().equalsIgnoreCase("snappy")) {
+            throw ApiException.unsupportedMediaType("Content-Encoding must be snappy, got " + (encoding == null ? "none" : encoding));
+        }
+    }
+
+    /** Checks every series and groups the samples by metric; the first series that breaks a rule refuses the request. */
+    static IngestBatch toBatch(WriteRequest write) {
+        IngestBatch batch = new IngestBatch(i -> "series " + i + " " + PrometheusNames.describe(write.getTimeseries(i)));
+        for (int i = 0; i < write.getTimeseriesCount(); i++) {
+            TimeSeries series = write.getTimeseries(i);
+            String where = batch.describe(i);
+            if (series.getHistogramsCount() > 0) {
+                throw ApiException.badData(where + ": native histograms are not part of remote write 1.0 and are not "
+                        + "stored; turn off send_native_histograms");
+            }
+            String metric = null;
+            SortedMap<String, String> labels = new TreeMap<>();
+            Set<String> names = new HashSet<>();
+            for (Label label : series.getLabelsList()) {
+                String name = label.getName();
+                if (!names.add(name)) {
+                    throw ApiException.badData(where + ": label " + name + " appears twice");
+                }
+                if (name.equals(PrometheusNames.METRIC_NAME_LABEL)) {
+                    metric = label.getValue();
+                } else if (!PrometheusNames.isLabelName(name)) {
+                    throw ApiException.badData(where + ": '" + name + "' is not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*, "
+                            + "at most 255 characters)");
+                } else if (!label.getValue().isEmpty()) {
+                    labels.put(name, label.getValue()); // an empty value is the same as no label
+                }
+            }
+            if (metric == null || metric.isEmpty()) {
+                throw ApiException.badData(where + ": no metric name (label __name__)");
+            }
+            if (!PrometheusNames.isMetricName(metric)) {
+                throw ApiException.badData(where + ": '" + metric + "' is not a valid metric name ([a-zA-Z_:][a-zA-Z0-9_:]*, "
+                        + "at most 255 characters)");
+            }
+            for (Sample sample : series.getSamplesList()) {
+                batch.add(metric, labels, sample.getTimestamp(), Map.of("value", sample.getValue()), i);
+            }
+        }
+        return batch;
+    }
+
+    @Override
+    protected void writeError(HttpServletRequest request, HttpServletResponse response, ApiException error) throws IOException {
+        response.setStatus(error.status());
+        response.setContentType("text/plain; charset=utf-8");
+        response.getOutputStream().write((error.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+}
