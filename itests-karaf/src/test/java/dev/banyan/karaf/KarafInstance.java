@@ -25,6 +25,7 @@ final class KarafInstance implements AutoCloseable {
     private final String user;
     private String password;
     private int sshPort;
+    private int httpPort;
     private ChildJvm process;
 
     private KarafInstance(Path home, String user, String password) {
@@ -79,16 +80,33 @@ final class KarafInstance implements AutoCloseable {
         appendProperty("etc/org.apache.karaf.shell.cfg", "sshPort", sshPort);
         appendProperty("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", freePort());
         appendProperty("etc/org.apache.karaf.management.cfg", "rmiServerPort", freePort());
+        httpPort = freePort();
+        appendProperty("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", httpPort);
     }
 
-    private void appendProperty(String file, String key, int value) throws IOException {
+    /** The plain HTTP port of this instance's endpoints (set by {@link #start()}). */
+    int httpPort() {
+        return httpPort;
+    }
+
+    /** The administrator's password (created by bin/setenv on first start). */
+    String password() throws IOException {
+        return password != null ? password : Files.readString(home.resolve("etc/banyan-admin.password")).strip();
+    }
+
+    /** Sets {@code key = value} in {@code etc/<file>}, replacing an earlier line for the key (before start, or live). */
+    void setProperty(String file, String key, Object value) throws IOException {
+        appendProperty("etc/" + file, key, value);
+    }
+
+    private void appendProperty(String file, String key, Object value) throws IOException {
         Path cfg = home.resolve(file);
         String text = Files.exists(cfg) ? Files.readString(cfg) : "";
         text = text.lines().filter(l -> !l.matches("\\s*" + key + "\\s*=.*")).collect(java.util.stream.Collectors.joining("\n"));
         Files.writeString(cfg, text + "\n" + key + " = " + value + "\n");
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             return socket.getLocalPort();
         }

@@ -19,7 +19,8 @@ import dev.banyan.server.api.GroupNotServingException;
 import dev.banyan.server.api.InvalidPointException;
 
 /**
- * Base of every Banyan endpoint: the one place that turns a failure into a response. A handler
+ * Base of every Banyan endpoint: the one place that turns a failure into a response, and that
+ * names the endpoint (its servlet path) for the request metrics. A handler
  * ({@code doGet}, {@code doPost}, ...) throws {@link ApiException} for what it refuses; the server
  * API's {@link InvalidPointException} becomes 400 {@code bad_data} and {@link GroupNotServingException}
  * 503 {@code unavailable}; anything else is a server fault, logged with its stack trace and
@@ -43,6 +44,7 @@ public abstract class ApiServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
+        request.setAttribute(BanyanHttp.ENDPOINT_ATTRIBUTE, request.getServletPath());
         try {
             super.service(request, response);
         } catch (ApiException e) {

@@ -20,6 +20,12 @@ public final class BanyanHttp {
     /** Request attribute holding the authenticated principal's name (also {@code getRemoteUser()}). */
     public static final String PRINCIPAL_ATTRIBUTE = "org.osgi.service.http.authentication.remote.user";
 
+    /**
+     * Request attribute an {@link ApiServlet} sets to its servlet path (e.g. {@code /api/v1/write}):
+     * the {@code endpoint} label of the request metrics. Requests no such servlet served count as {@code other}.
+     */
+    public static final String ENDPOINT_ATTRIBUTE = "dev.banyan.http.endpoint";
+
     private BanyanHttp() {
     }
 }

@@ -105,6 +105,9 @@ public final class SchemalessWriter {
 
     /** @param refused null: all or nothing; else collects refused origins */
     private Outcome write(String group, IngestBatch batch, String protocol, SortedMap<Integer, String> refused) {
+        if (batch.size() == 0) {
+            return new Outcome(0, refused == null ? new TreeMap<>() : refused); // nothing to store: no group is created
+        }
         ensureGroup(group);
         List<Prepared> prepared = new ArrayList<>();
         for (IngestBatch.MeasurePoints incoming : batch.measures()) {

@@ -1,14 +1,12 @@
 package dev.banyan.http.internal.metrics;
 
 import java.io.IOException;
-import java.util.Set;
 
 import javax.servlet.Filter;
 import javax.servlet.FilterChain;
 import javax.servlet.ServletException;
 import javax.servlet.ServletRequest;
 import javax.servlet.ServletResponse;
-import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
 import org.osgi.service.component.annotations.Activate;
@@ -22,16 +20,14 @@ import dev.banyan.http.api.BanyanHttp;
 
 /**
  * Counts every authenticated request of Banyan's context and its latency, labelled by the
- * pattern of the servlet that served it (so the label set stays bounded: an unmapped path counts
- * as {@code other}).
+ * endpoint the serving {@code ApiServlet} names (its servlet path, so the label set stays bounded:
+ * anything else counts as {@code other}).
  */
 @Component(service = Filter.class)
 @HttpWhiteboardContextSelect(BanyanHttp.CONTEXT_SELECT)
 @HttpWhiteboardFilterName("banyan-request-metrics")
 @HttpWhiteboardFilterPattern("/*")
 public final class RequestMetricsFilter implements Filter {
-
-    private static final Set<String> UNMAPPED = Set.of("", "/", "/*");
 
     private final HttpMetrics metrics;
 
@@ -46,9 +42,8 @@ public final class RequestMetricsFilter implements Filter {
         try {
             chain.doFilter(request, response);
         } finally {
-            String pattern = ((HttpServletRequest) request).getHttpServletMapping().getPattern();
-            String endpoint = pattern == null || UNMAPPED.contains(pattern) ? "other" : pattern;
-            metrics.requestDone(endpoint, ((HttpServletResponse) response).getStatus(), System.nanoTime() - start);
+            Object endpoint = request.getAttribute(BanyanHttp.ENDPOINT_ATTRIBUTE);
+            metrics.requestDone(endpoint instanceof String path && !path.isEmpty() ? path : "other", ((HttpServletResponse) response).getStatus(), System.nanoTime() - start);
         }
     }
 }

@@ -1,0 +1,413 @@
+package dev.banyan.karaf;
+
+import static dev.banyan.karaf.HttpClientSupport.labels;
+import static dev.banyan.karaf.HttpClientSupport.series;
+import static dev.banyan.karaf.HttpClientSupport.write;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.io.FileInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.ClassRule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.xerial.snappy.Snappy;
+
+import com.google.protobuf.ByteString;
+
+import dev.banyan.http.internal.prompb.Label;
+import dev.banyan.http.internal.prompb.TimeSeries;
+import dev.banyan.testsupport.Await;
+
+/**
+ * Banyan's HTTP endpoints on the real assembly ({@code bin/karaf run}), as collectors and operators
+ * use them: authentication, remote write, InfluxDB line protocol, /metrics, health, TLS, and every
+ * kind of bad input answered with a 4xx that names it, stores nothing it should not and leaves the
+ * server serving.
+ */
+public class HttpEndpointsTest {
+
+    private static final Duration BOOT = Duration.ofSeconds(180);
+    private static final String TOKEN = "ci-token-3f9a0c7e51";
+    private static final long LIMIT = 1024 * 1024;
+
+    @ClassRule
+    public static TemporaryFolder tmp = new TemporaryFolder();
+
+    private static KarafInstance karaf;
+    private static String base;
+    private static HttpClientSupport admin;
+    private static int tlsPort;
+    private static Path keystore;
+    /** Sample times: a minute grid an hour ago, inside any new group's write window. */
+    private static long t0;
+
+    @BeforeClass
+    public static void startServer() throws Exception {
+        karaf = KarafInstance.create(tmp.newFolder("http").toPath());
+        String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(TOKEN.getBytes(StandardCharsets.UTF_8)));
+        karaf.setProperty("dev.banyan.http.cfg", "bearerTokens", "ci:sha256:" + hash);
+        karaf.setProperty("dev.banyan.http.cfg", "maxRequestBytes", LIMIT);
+        keystore = karaf.home().resolve("etc/banyan.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair",
+                "-alias", "banyan", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2", "-dname", "CN=127.0.0.1",
+                "-ext", "SAN=ip:127.0.0.1", "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass", "changeit")
+                .redirectErrorStream(true).start();
+        String keytoolOutput = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(keytoolOutput, 0, keytool.waitFor());
+        tlsPort = KarafInstance.freePort();
+        karaf.setProperty("org.ops4j.pax.web.cfg", "org.osgi.service.http.secure.enabled", "true");
+        karaf.setProperty("org.ops4j.pax.web.cfg", "org.osgi.service.http.port.secure", tlsPort);
+        karaf.setProperty("org.ops4j.pax.web.cfg", "org.ops4j.pax.web.ssl.keystore", keystore);
+        karaf.setProperty("org.ops4j.pax.web.cfg", "org.ops4j.pax.web.ssl.keystore.type", "PKCS12");
+        karaf.setProperty("org.ops4j.pax.web.cfg", "org.ops4j.pax.web.ssl.keystore.password", "changeit");
+        karaf.setProperty("org.ops4j.pax.web.cfg", "org.ops4j.pax.web.ssl.key.password", "changeit");
+        karaf.setProperty("org.ops4j.pax.web.cfg", "org.ops4j.pax.web.ssl.key.alias", "banyan");
+        karaf.start();
+        karaf.awaitServing(BOOT);
+        base = "http://127.0.0.1:" + karaf.httpPort();
+        HttpClientSupport anonymous = new HttpClientSupport(base);
+        Await.until("HTTP endpoints answer", Duration.ofSeconds(60), () -> status(() -> anonymous.get("/-/ready")) == 200);
+        admin = new HttpClientSupport(base).basic("banyan", karaf.password());
+        t0 = (System.currentTimeMillis() - 3_600_000) / 60_000 * 60_000;
+    }
+
+    @AfterClass
+    public static void stopServer() throws Exception {
+        if (karaf != null) {
+            karaf.shutdown(Duration.ofSeconds(60));
+            karaf.close();
+        }
+    }
+
+    @Test
+    public void unauthenticatedRequestsAre401AndStoreNothing() throws Exception {
+        HttpClientSupport nobody = new HttpClientSupport(base);
+        var write = write(series("auth_probe", labels("job", "x"), t0, 1));
+        HttpResponse<String> refused = nobody.remoteWrite("", write);
+        assertEquals(refused.body(), 401, refused.statusCode());
+        assertEquals("Basic realm=\"Banyan\"", refused.headers().firstValue("WWW-Authenticate").orElse(""));
+        assertEquals(401, nobody.get("/metrics").statusCode());
+        assertEquals(401, new HttpClientSupport(base).basic("banyan", "wrong").remoteWrite("", write).statusCode());
+        assertEquals(401, new HttpClientSupport(base).basic("nobody", "x").get("/metrics").statusCode());
+        assertEquals(401, new HttpClientSupport(base).authorization("Bearer not-" + TOKEN).remoteWrite("", write).statusCode());
+        assertEquals(401, nobody.lineProtocol("/write?db=authdb&u=banyan&p=wrong", "auth_probe v=1").statusCode());
+        assertEquals(401, nobody.lineProtocol("/api/v2/write?bucket=authdb", "auth_probe v=1").statusCode());
+        assertFalse("nothing provisioned or stored for refused requests",
+                karaf.client("banyan:measure-list " + "prometheus").output().contains("auth_probe"));
+        assertFalse(karaf.client("banyan:status").output().contains("authdb"));
+
+        // Each accepted form of credentials.
+        assertEquals(204, admin.remoteWrite("", write).statusCode());
+        assertEquals(204, new HttpClientSupport(base).authorization("Bearer " + TOKEN)
+                .remoteWrite("", write(series("auth_probe", labels("job", "y"), t0, 2))).statusCode());
+        assertEquals(204, new HttpClientSupport(base).authorization("Token " + TOKEN)
+                .lineProtocol("/api/v2/write?bucket=authdb&org=any&precision=ms", "auth_probe v=1 " + t0).statusCode());
+        assertEquals(204, nobody.lineProtocol("/write?db=authdb&precision=ms&u=banyan&p=" + karaf.password(),
+                "auth_probe v=2 " + (t0 + 1000)).statusCode());
+        assertEquals(2, count("prometheus", "auth_probe"));
+        assertEquals(2, count("authdb", "auth_probe"));
+        // Health, readiness and the InfluxDB ping need no credentials.
+        assertEquals(200, nobody.get("/-/healthy").statusCode());
+        assertEquals(200, nobody.get("/-/ready").statusCode());
+        assertEquals(204, nobody.get("/ping").statusCode());
+    }
+
+    @Test
+    public void remoteWriteStoresEverySampleUnderItsLabelSet() throws Exception {
+        HttpResponse<String> response = admin.remoteWrite("", write(
+                series("rw_requests_total", labels("job", "api", "instance", "a:9100"), t0, 1, t0 + 60_000, 2, t0 + 120_000, 3),
+                // An empty label is the same as no label: the same series as the next one.
+                series("rw_requests_total", labels("job", "api", "instance", "b:9100", "zone", ""), t0, 10),
+                series("rw_requests_total", labels("job", "api", "instance", "b:9100"), t0 + 60_000, 20),
+                series("job:rw_requests:rate5m", labels("job", "api"), t0, 0.5),
+                series("rw_escape", labels("path", "a\"b\\c\nd"), t0, 7)));
+        assertEquals(response.body(), 204, response.statusCode());
+        assertEquals(5, count("prometheus", "rw_requests_total"));
+        KarafInstance.Result raw = karaf.client(query("prometheus", "rw_requests_total"));
+        assertEquals(raw.output(), 2, raw.output().lines().filter(l -> l.contains("instance=b:9100")).count());
+        assertTrue(raw.output(), raw.output().contains("{instance=\"b:9100\",job=\"api\"}"));
+        assertEquals(1, count("prometheus", "job:rw_requests:rate5m"));
+        assertEquals(1, count("prometheus", "rw_escape"));
+        String measures = karaf.client("banyan:measure-list prometheus").output();
+        assertTrue(measures, measures.contains("job:rw_requests:rate5m"));
+    }
+
+    @Test
+    public void oneSeriesThatBreaksARuleRefusesTheWholeRemoteWrite() throws Exception {
+        HttpResponse<String> response = admin.remoteWrite("", write(
+                series("all_or_nothing", labels("job", "good"), t0, 1),
+                series("all_or_nothing", labels("bad-label", "x"), t0, 2)));
+        assertEquals(response.body(), 400, response.statusCode());
+        assertTrue(response.body(), response.body().contains("series 1 all_or_nothing{bad-label=\"x\"}: 'bad-label' is not a "
+                + "valid label name"));
+        assertFalse("not even the good series is provisioned",
+                karaf.client("banyan:measure-list prometheus").output().contains("all_or_nothing"));
+        assertStillServes();
+    }
+
+    @Test
+    public void malformedBodiesAre400AndStoreNothing() throws Exception {
+        Map<String, String> snappy = Map.of("Content-Encoding", "snappy");
+        assertRefused(admin.post("/api/v1/write", "application/x-protobuf", snappy, "not snappy at all".getBytes()), 400,
+                "not snappy-compressed");
+        assertRefused(admin.post("/api/v1/write", "application/x-protobuf", snappy, Snappy.compress(new byte[] {(byte) 0xff, 1, 2})),
+                400, "not a protobuf WriteRequest");
+        assertRefused(admin.remoteWrite("", write(TimeSeries.newBuilder().addLabels(Label.newBuilder().setName("job").setValue("x"))
+                .addSamples(dev.banyan.http.internal.prompb.Sample.newBuilder().setTimestamp(t0).setValue(1)).build())), 400,
+                "series 0 {job=\"x\"}: no metric name (label __name__)");
+        assertRefused(admin.remoteWrite("", write(series("dup_label", labels("a", "1"), t0, 1).toBuilder()
+                .addLabels(Label.newBuilder().setName("a").setValue("2")).build())), 400, "label a appears twice");
+        assertRefused(admin.remoteWrite("", write(series("bad-metric", labels("a", "1"), t0, 1))), 400,
+                "'bad-metric' is not a valid metric name");
+        assertRefused(admin.remoteWrite("", write(series("native_hist", labels("a", "1"), t0, 1).toBuilder()
+                .addHistograms(ByteString.copyFromUtf8("h")).build())), 400, "native histograms are not part of remote write 1.0");
+        assertRefused(admin.lineProtocol("/write?db=malformed", "m,host=a v=1\nm,host=b v=\"text\"\nm,host=c"), 400,
+                "partial write: 2 line(s) refused, 1 point(s) stored: line 2: field 'v' is a string");
+        assertRefused(admin.lineProtocol("/write", "m v=1"), 400, "database is required");
+        assertRefused(admin.lineProtocol("/write?db=x&precision=fortnight", "m v=1"), 400, "precision 'fortnight' is not one of");
+        assertFalse(karaf.client("banyan:measure-list prometheus").output().contains("dup_label"));
+        assertStillServes();
+    }
+
+    @Test
+    public void wrongContentTypeOrEncodingIs415() throws Exception {
+        byte[] body = Snappy.compress(write(series("ctype", labels("a", "1"), t0, 1)).toByteArray());
+        assertRefused(admin.post("/api/v1/write", "text/plain", Map.of("Content-Encoding", "snappy"), body), 415,
+                "Content-Type must be application/x-protobuf");
+        assertRefused(admin.post("/api/v1/write", null, Map.of("Content-Encoding", "snappy"), body), 415, "got none");
+        assertRefused(admin.post("/api/v1/write", "application/x-protobuf", Map.of("Content-Encoding", "gzip"), body), 415,
+                "Content-Encoding must be snappy");
+        assertRefused(admin.post("/write?db=ctype", "text/plain", Map.of("Content-Encoding", "br"), "m v=1".getBytes()), 415,
+                "Content-Encoding br is not supported");
+        assertFalse(karaf.client("banyan:measure-list prometheus").output().contains("ctype"));
+        assertStillServes();
+    }
+
+    @Test
+    public void bodiesOverTheLimitAre413() throws Exception {
+        byte[] big = new byte[(int) LIMIT + 1];
+        new Random(1).nextBytes(big);
+        assertRefused(admin.post("/api/v1/write", "application/x-protobuf", Map.of("Content-Encoding", "snappy"), big), 413,
+                "the request body is " + big.length + " bytes; the limit is " + LIMIT + " bytes (maxRequestBytes");
+        // Small on the wire, over the limit once decompressed: a snappy bomb and a gzip bomb.
+        byte[] bomb = Snappy.compress(new byte[(int) LIMIT * 4]);
+        assertTrue(bomb.length < LIMIT);
+        assertRefused(admin.post("/api/v1/write", "application/x-protobuf", Map.of("Content-Encoding", "snappy"), bomb), 413,
+                "once decompressed is " + LIMIT * 4 + " bytes");
+        byte[] lines = "bomb v=1\n".repeat((int) LIMIT / 4).getBytes(StandardCharsets.UTF_8);
+        assertRefused(admin.post("/write?db=bombs", "text/plain", Map.of("Content-Encoding", "gzip"), HttpClientSupport.gzip(lines)),
+                413, "once decompressed is larger than " + LIMIT);
+        assertFalse(karaf.client("banyan:status").output().contains("bombs"));
+        assertStillServes();
+    }
+
+    @Test
+    public void unknownGroupInStrictModeIs404() throws Exception {
+        karaf.setProperty("dev.banyan.http.cfg", "strict", "true");
+        try {
+            // Until the change applies, each probe creates its own group (and so never blocks a later probe).
+            java.util.concurrent.atomic.AtomicInteger probe = new java.util.concurrent.atomic.AtomicInteger();
+            Await.until("strict mode applied", Duration.ofSeconds(60), () -> status(() -> admin.remoteWrite(
+                    "?group=before_strict_" + probe.incrementAndGet(), write(series("strict_probe", labels(), t0, 1)))) == 404);
+            HttpResponse<String> response = admin.remoteWrite("?group=nosuch", write(series("strict_probe", labels(), t0, 1)));
+            assertRefused(response, 404, "group nosuch does not exist; writes do not create groups in strict mode");
+            assertRefused(admin.lineProtocol("/write?db=nosuchdb", "m v=1"), 404, "group nosuchdb does not exist");
+            assertFalse(karaf.client("banyan:status").output().contains("nosuch"));
+            // Existing groups still take writes.
+            assertEquals(204, admin.remoteWrite("", write(series("strict_probe", labels(), t0, 1))).statusCode());
+        } finally {
+            karaf.setProperty("dev.banyan.http.cfg", "strict", "false");
+        }
+        Await.until("strict mode off", Duration.ofSeconds(60),
+                () -> status(() -> admin.remoteWrite("?group=created_by_write", write(series("strict_probe", labels(), t0, 1)))) == 204);
+        assertEquals(1, count("created_by_write", "strict_probe"));
+    }
+
+    @Test
+    public void concurrentFirstWritesProvisionAMeasureOnceWithEveryLabel() throws Exception {
+        int writers = 16;
+        CyclicBarrier start = new CyclicBarrier(writers);
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                int worker = w;
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    double[] samples = new double[20];
+                    for (int i = 0; i < 10; i++) {
+                        samples[2 * i] = t0 + i * 1000;
+                        samples[2 * i + 1] = worker * 100 + i;
+                    }
+                    return admin.remoteWrite("", write(series("race_total", labels("worker", "w" + worker, "only_" + worker, "x"),
+                            samples)));
+                }));
+            }
+            for (Future<HttpResponse<String>> answer : answers) {
+                HttpResponse<String> response = answer.get();
+                assertEquals(response.body(), 204, response.statusCode());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        String measures = karaf.client("banyan:measure-list prometheus").output();
+        String row = measures.lines().filter(l -> l.startsWith("race_total ")).findFirst().orElseThrow(() -> new AssertionError(measures));
+        for (int w = 0; w < writers; w++) {
+            assertTrue(row, row.contains("only_" + w + ":STRING"));
+        }
+        assertEquals(writers * 10, count("prometheus", "race_total"));
+    }
+
+    @Test
+    public void lineProtocolV1AndV2() throws Exception {
+        HttpResponse<String> v1 = admin.lineProtocol("/write?db=influxdb&precision=s&rp=autogen",
+                "# a comment\ncpu,host=h1,region=eu usage=0.5,procs=12i " + t0 / 1000 + "\n\ncpu,host=h2 usage=1.5,procs=7i "
+                        + t0 / 1000 + "\n");
+        assertEquals(v1.body(), 204, v1.statusCode());
+        byte[] gz = HttpClientSupport.gzip(("cpu,host=h3 usage=2.5,procs=1i " + t0 * 1_000_000 + "\nmem,host=h3 free=5u "
+                + t0 * 1_000_000).getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> v2 = new HttpClientSupport(base).authorization("Token " + TOKEN)
+                .post("/api/v2/write?bucket=influxdb/autogen&org=o&precision=ns", "text/plain", Map.of("Content-Encoding", "gzip"), gz);
+        assertEquals(v2.body(), 204, v2.statusCode());
+        assertEquals(3, count("influxdb", "cpu"));
+        assertEquals(1, count("influxdb", "mem"));
+        String measures = karaf.client("banyan:measure-list influxdb").output();
+        assertTrue(measures, measures.contains("usage:DOUBLE,procs:LONG"));
+        // Partial writes, as InfluxDB: valid lines are stored, the others named.
+        HttpResponse<String> partial = admin.lineProtocol("/write?db=influxdb&precision=ms", "cpu,host=h4 usage=1,procs=1i " + t0
+                + "\ncpu,host=h5 usage=1i,procs=1i " + t0 + "\ncpu,host=h6 usage=3,procs=2i " + t0);
+        assertRefused(partial, 400, "partial write: 1 line(s) refused, 2 point(s) stored: line 2: field 'usage' is an integer but "
+                + "measure influxdb/cpu stores it as DOUBLE");
+        assertEquals(5, count("influxdb", "cpu"));
+        HttpResponse<String> v2Error = admin.lineProtocol("/api/v2/write?bucket=influxdb", "cpu,host=h7 usage=\"x\"");
+        assertEquals(400, v2Error.statusCode());
+        assertTrue(v2Error.body(), v2Error.body().startsWith("{\"code\":\"invalid\",\"message\":\"partial write"));
+        HttpResponse<String> ping = new HttpClientSupport(base).get("/ping");
+        assertEquals(204, ping.statusCode());
+        assertTrue(ping.headers().firstValue("X-Influxdb-Version").isPresent());
+    }
+
+    @Test
+    public void metricsExposeRequestsStorageAndJvm() throws Exception {
+        assertEquals(204, admin.remoteWrite("", write(series("metrics_probe", labels(), t0, 1))).statusCode());
+        HttpResponse<String> metrics = admin.get("/metrics");
+        assertEquals(200, metrics.statusCode());
+        assertTrue(metrics.headers().firstValue("Content-Type").orElse(""), metrics.headers().firstValue("Content-Type").orElse("")
+                .startsWith("text/plain; version=0.0.4"));
+        for (String expected : List.of("banyan_http_requests_total{code=\"204\",endpoint=\"/api/v1/write\"}",
+                "banyan_http_request_duration_seconds_bucket{endpoint=\"/api/v1/write\",le=\"",
+                "banyan_http_samples_written_total{protocol=\"remote_write\"}", "banyan_http_auth_failures_total",
+                "banyan_storage_rotations_started_total", "banyan_repository_errors_total", "banyan_groups{state=\"SERVING\"}",
+                "jvm_memory_used_bytes{area=\"heap\"}")) {
+            assertTrue(expected + " in\n" + metrics.body(), metrics.body().contains(expected));
+        }
+    }
+
+    @Test
+    public void readyOnlyWhileTheServerCanServeEveryGroup() throws Exception {
+        HttpClientSupport nobody = new HttpClientSupport(base);
+        assertEquals(200, nobody.get("/-/ready").statusCode());
+        karaf.client("bundle:stop dev.banyan.server");
+        try {
+            Await.until("not ready while the server bundle is stopped", Duration.ofSeconds(60),
+                    () -> status(() -> nobody.get("/-/ready")) == 503);
+            assertTrue(nobody.get("/-/ready").body().startsWith("Banyan is not ready: "));
+            assertEquals("alive all the same", 200, nobody.get("/-/healthy").statusCode());
+        } finally {
+            karaf.client("bundle:start dev.banyan.server");
+        }
+        Await.until("ready again", Duration.ofSeconds(60), () -> status(() -> nobody.get("/-/ready")) == 200);
+        assertStillServes();
+    }
+
+    @Test
+    public void tlsServesTheEndpointsWithTheConfiguredKeystore() throws Exception {
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
+        try (FileInputStream in = new FileInputStream(keystore.toFile())) {
+            trusted.load(in, "changeit".toCharArray());
+        }
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, trust.getTrustManagers(), null);
+        HttpClient client = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(10)).build();
+        String https = "https://127.0.0.1:" + tlsPort;
+        Await.until("TLS connector up", Duration.ofSeconds(60), () -> status(() -> client.send(HttpRequest.newBuilder(
+                URI.create(https + "/-/healthy")).build(), HttpResponse.BodyHandlers.ofString())) == 200);
+        HttpResponse<String> refused = client.send(HttpRequest.newBuilder(URI.create(https + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, refused.statusCode());
+        HttpResponse<String> metrics = client.send(HttpRequest.newBuilder(URI.create(https + "/metrics"))
+                .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, metrics.statusCode());
+        assertTrue(metrics.body().contains("banyan_http_requests_total"));
+    }
+
+    /** One more good write is acknowledged and stored: a bad request did not stop the server for others. */
+    private static void assertStillServes() throws Exception {
+        String metric = "still_serving_" + System.nanoTime();
+        assertEquals(204, admin.remoteWrite("", write(series(metric, labels("a", "b"), t0, 1))).statusCode());
+        assertEquals(1, count("prometheus", metric));
+    }
+
+    private static void assertRefused(HttpResponse<String> response, int status, String message) {
+        assertEquals(response.body(), status, response.statusCode());
+        assertTrue("'" + message + "' in: " + response.body(), response.body().contains(message));
+    }
+
+    private static String query(String group, String measure) {
+        return "banyan:query --from " + (t0 - 86_400_000) + " --to " + (t0 + 86_400_000) + " " + group + " " + measure;
+    }
+
+    /** Points of a measure over the test's time range, summed over its series. */
+    private static long count(String group, String measure) throws Exception {
+        KarafInstance.Result result = karaf.client("banyan:query --agg count " + query(group, measure).substring("banyan:query ".length()));
+        assertEquals(result.output(), 0, result.status());
+        Matcher number = Pattern.compile("\\|\\s*(\\d+)(\\.0)?\\s*$", Pattern.MULTILINE).matcher(result.output());
+        long total = 0;
+        while (number.find()) {
+            total += Long.parseLong(number.group(1));
+        }
+        return total;
+    }
+
+    @FunctionalInterface
+    private interface Call {
+        HttpResponse<String> send() throws Exception;
+    }
+
+    private static int status(Call call) {
+        try {
+            return call.send().statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+}
