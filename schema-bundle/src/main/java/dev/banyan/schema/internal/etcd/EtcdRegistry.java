@@ -26,6 +26,7 @@ import dev.banyan.schema.api.Group;
 import dev.banyan.schema.api.HandlerRegistration;
 import dev.banyan.schema.api.Kind;
 import dev.banyan.schema.api.Measure;
+import dev.banyan.schema.api.RevisionConflictException;
 import dev.banyan.schema.api.RegistryState;
 import dev.banyan.schema.api.SchemaEvent;
 import dev.banyan.schema.api.SchemaEventHandler;
@@ -494,6 +495,24 @@ public final class EtcdRegistry implements SchemaRegistry, AutoCloseable {
             }
         }
         throw concurrent(measure);
+    }
+
+    @Override
+    public Measure updateMeasure(Measure measure, long expectedModRevision) {
+        String key = keys.measure(measure.group(), measure.name());
+        EtcdClient.KeyValue current = readKey(key, measure, "updated");
+        if (current == null) {
+            throw new SchemaException(measure.describe() + " does not exist");
+        }
+        if (current.modRevision() == expectedModRevision) {
+            JsonNode answer = txn(List.of(compareMod(key, expectedModRevision)), List.of(put(key, codec.encode(measure))),
+                    measure, "updated");
+            if (succeeded(answer)) {
+                return seen(measure.withRevisions(current.createRevision(), EtcdClient.revision(answer)));
+            }
+        }
+        throw new RevisionConflictException(measure.describe() + " is at another revision than " + expectedModRevision
+                + ": re-read it and apply the change again");
     }
 
     @Override

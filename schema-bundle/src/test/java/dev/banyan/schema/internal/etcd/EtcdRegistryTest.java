@@ -40,8 +40,10 @@ import dev.banyan.schema.api.Kind;
 import dev.banyan.schema.api.Measure;
 import dev.banyan.schema.api.SchemaEvent;
 import dev.banyan.schema.api.SchemaEventHandler;
+import dev.banyan.schema.api.RevisionConflictException;
 import dev.banyan.schema.api.SchemaException;
 import dev.banyan.schema.api.SchemaRegistry;
+import dev.banyan.schema.api.TagSpec;
 import dev.banyan.testsupport.Await;
 import dev.banyan.testsupport.EtcdServer;
 import dev.banyan.testsupport.TcpProxy;
@@ -239,6 +241,68 @@ public class EtcdRegistryTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Writers on several servers adding tags with revision-checked updates: each re-reads on a conflict, none is lost. */
+    @Test
+    public void r2_revisionCheckedUpdatesOnSeveralServersLoseNoChange() throws Exception {
+        List<SchemaRegistry> servers = List.of(server("a").registry(), server("b").registry(), server("c").registry());
+        servers.forEach(EtcdRegistryTest::listen);
+        servers.get(0).createGroup(group("rc"));
+        Measure created = servers.get(0).createMeasure(cpu("rc"));
+        RevisionConflictException stale = assertThrows(RevisionConflictException.class,
+                () -> servers.get(1).updateMeasure(cpu("rc"), created.modRevision() - 1));
+        assertTrue(stale.getMessage(), stale.getMessage().startsWith("measure rc/cpu is at another revision"));
+        int writers = 12;
+        AtomicInteger conflicts = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            CyclicBarrier together = new CyclicBarrier(writers);
+            List<Future<?>> done = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                SchemaRegistry registry = servers.get(w % servers.size());
+                String tag = "t" + w;
+                done.add(pool.submit(() -> {
+                    together.await(30, TimeUnit.SECONDS);
+                    for (int attempt = 0; attempt < 500; attempt++) {
+                        Measure read = registry.getMeasure("rc", "cpu").orElseThrow();
+                        List<TagSpec> tags = new ArrayList<>(read.tags());
+                        tags.add(new TagSpec(tag, TagSpec.TagType.STRING));
+                        try {
+                            registry.updateMeasure(new Measure("rc", "cpu", tags, read.fields(), read.entity(), 0, 0), read.modRevision());
+                            return null;
+                        } catch (RevisionConflictException e) {
+                            conflicts.incrementAndGet();
+                            Thread.sleep(5);
+                        }
+                    }
+                    throw new AssertionError(tag + " never applied");
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        SchemaRegistry reader = servers.get(0);
+        assertTrue("every server sees every tag", waitFor(() -> servers.stream().allMatch(r -> r.getMeasure("rc", "cpu").orElseThrow()
+                .tags().size() == cpu("rc").tags().size() + writers)));
+        List<String> names = reader.getMeasure("rc", "cpu").orElseThrow().tags().stream().map(TagSpec::name).toList();
+        for (int w = 0; w < writers; w++) {
+            assertTrue(names.toString(), names.contains("t" + w));
+        }
+    }
+
+    private static boolean waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
     }
 
     @Test
