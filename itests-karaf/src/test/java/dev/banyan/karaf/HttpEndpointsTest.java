@@ -92,8 +92,7 @@ public class HttpEndpointsTest {
         karaf.start();
         karaf.awaitServing(BOOT);
         base = "http://127.0.0.1:" + karaf.httpPort();
-        HttpClientSupport anonymous = new HttpClientSupport(base);
-        Await.until("HTTP endpoints answer", Duration.ofSeconds(60), () -> status(() -> anonymous.get("/-/ready")) == 200);
+        karaf.awaitHttpReady(Duration.ofSeconds(60));
         admin = new HttpClientSupport(base).basic("banyan", karaf.password());
         t0 = (System.currentTimeMillis() - 3_600_000) / 60_000 * 60_000;
     }

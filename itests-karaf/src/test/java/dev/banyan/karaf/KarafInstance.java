@@ -84,6 +84,30 @@ final class KarafInstance implements AutoCloseable {
         appendProperty("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", httpPort);
     }
 
+    /** Polls {@code GET /-/ready} (anonymous) until it answers 200. */
+    void awaitHttpReady(Duration timeout) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.URI ready = java.net.URI.create("http://127.0.0.1:" + httpPort + "/-/ready");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            if (process.hasExited()) {
+                throw new AssertionError("server exited with " + process.exitStatus() + ":\n" + output());
+            }
+            try {
+                if (http.send(java.net.http.HttpRequest.newBuilder(ready).build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (java.io.IOException notYet) {
+                // not listening yet
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("GET /-/ready not 200 after " + timeout + "\n" + output());
+            }
+            Thread.sleep(200);
+        }
+    }
+
     /** The plain HTTP port of this instance's endpoints (set by {@link #start()}). */
     int httpPort() {
         return httpPort;

@@ -49,13 +49,7 @@ public class RealClientsTest {
         karaf.start();
         karaf.awaitServing(BOOT);
         admin = new HttpClientSupport("http://127.0.0.1:" + karaf.httpPort()).basic("banyan", karaf.password());
-        Await.until("HTTP endpoints answer", Duration.ofSeconds(60), () -> {
-            try {
-                return admin.get("/-/ready").statusCode() == 200;
-            } catch (IOException | InterruptedException e) {
-                return false;
-            }
-        });
+        karaf.awaitHttpReady(Duration.ofSeconds(60));
     }
 
     @AfterClass

@@ -236,9 +236,13 @@ public final class RemoteWriteConcurrencyBenchmark {
             if (!Files.isExecutable(assembly.resolve("bin/karaf"))) {
                 throw new IllegalStateException("no assembly at " + assembly + ": build the distribution module first");
             }
+            // bin/ and etc/ are the instance's own; lib/ and system/ (read only) are shared with the assembly.
             deleteTree(home);
-            copyTree(assembly, home);
-            deleteTree(home.resolve("data"));
+            copyTree(assembly.resolve("bin"), home.resolve("bin"));
+            copyTree(assembly.resolve("etc"), home.resolve("etc"));
+            Files.createSymbolicLink(home.resolve("lib"), assembly.resolve("lib"));
+            Files.createSymbolicLink(home.resolve("system"), assembly.resolve("system"));
+            Files.createDirectories(home.resolve("data"));
             Files.deleteIfExists(home.resolve("etc/banyan-admin.password"));
             int httpPort = freePort();
             int sshPort = freePort();
@@ -328,7 +332,7 @@ public final class RemoteWriteConcurrencyBenchmark {
             if (!Files.exists(dir)) {
                 return;
             }
-            try (Stream<Path> files = Files.walk(dir)) {
+            try (Stream<Path> files = Files.walk(dir)) { // symbolic links are not followed: only the links go
                 for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
                     Files.delete(p);
                 }
