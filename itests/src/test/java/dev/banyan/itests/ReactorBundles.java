@@ -32,9 +32,15 @@ public final class ReactorBundles {
     private ReactorBundles() {
     }
 
-    /** The bundles that run in plain Felix: all but those needing Karaf (they declare {@code Karaf-Commands}). */
+    /**
+     * The bundles that run in plain Felix: all but those needing Karaf (they declare
+     * {@code Karaf-Commands}) or an OSGi HTTP Whiteboard (they require {@code osgi.implementation=osgi.http}:
+     * Karaf's Pax Web provides it; the Karaf tests run them).
+     */
     public static List<BuiltBundle> forFelix() {
-        return all().stream().filter(b -> b.header("Karaf-Commands") == null).toList();
+        return all().stream().filter(b -> b.header("Karaf-Commands") == null)
+                .filter(b -> b.header("Require-Capability") == null || !b.header("Require-Capability").contains("osgi.implementation=osgi.http"))
+                .toList();
     }
 
     public static Path reactorDir() {
