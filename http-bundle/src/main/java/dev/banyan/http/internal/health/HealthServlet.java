@@ -26,7 +26,7 @@ import dev.banyan.server.api.MeasureService;
  * only while the server can serve every group (every group of the registry SERVING with its
  * storage), else 503 naming each group that is not and why. Both are anonymous by default.
  */
-@Component(service = Servlet.class)
+@Component(service = Servlet.class, immediate = true)
 @HttpWhiteboardContextSelect(BanyanHttp.CONTEXT_SELECT)
 @HttpWhiteboardServletName("banyan-health")
 @HttpWhiteboardServletPattern({ "/-/healthy", "/-/ready" })

@@ -41,7 +41,7 @@ import dev.banyan.schema.api.Names;
  * timestamp the storage refuses) the answer is 400 {@code partial write} naming each refused line
  * (the first ten) and how many were stored. 204 when every line is stored.
  */
-@Component(service = Servlet.class)
+@Component(service = Servlet.class, immediate = true)
 @HttpWhiteboardContextSelect(BanyanHttp.CONTEXT_SELECT)
 @HttpWhiteboardServletName("banyan-influx-write")
 @HttpWhiteboardServletPattern({ "/write", "/api/v2/write" })

@@ -16,7 +16,7 @@ import dev.banyan.http.api.BanyanHttp;
  * {@code GET|HEAD /ping}: 204 with {@code X-Influxdb-Version}, which InfluxDB clients (the influx CLI,
  * Telegraf) read to learn they talk to a 1.x-compatible write endpoint. Anonymous by default, as in InfluxDB.
  */
-@Component(service = Servlet.class)
+@Component(service = Servlet.class, immediate = true)
 @HttpWhiteboardContextSelect(BanyanHttp.CONTEXT_SELECT)
 @HttpWhiteboardServletName("banyan-influx-ping")
 @HttpWhiteboardServletPattern("/ping")

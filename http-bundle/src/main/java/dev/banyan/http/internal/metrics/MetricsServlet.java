@@ -19,7 +19,7 @@ import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 
 /** {@code GET /metrics}: every metric of {@link HttpMetrics} in the Prometheus text format 0.0.4. */
-@Component(service = Servlet.class)
+@Component(service = Servlet.class, immediate = true)
 @HttpWhiteboardContextSelect(BanyanHttp.CONTEXT_SELECT)
 @HttpWhiteboardServletName("banyan-metrics")
 @HttpWhiteboardServletPattern("/metrics")

@@ -23,7 +23,7 @@ import dev.banyan.http.api.BanyanHttp;
  * endpoint the serving {@code ApiServlet} names (its servlet path, so the label set stays bounded:
  * anything else counts as {@code other}).
  */
-@Component(service = Filter.class)
+@Component(service = Filter.class, immediate = true)
 @HttpWhiteboardContextSelect(BanyanHttp.CONTEXT_SELECT)
 @HttpWhiteboardFilterName("banyan-request-metrics")
 @HttpWhiteboardFilterPattern("/*")

@@ -47,7 +47,7 @@ import dev.banyan.http.internal.prompb.WriteRequest;
  * retried by the sender) for a request that cannot succeed as sent; 5xx for a server fault and 503
  * while a group is not serving (the sender retries). Errors are plain text.
  */
-@Component(service = Servlet.class)
+@Component(service = Servlet.class, immediate = true)
 @HttpWhiteboardContextSelect(BanyanHttp.CONTEXT_SELECT)
 @HttpWhiteboardServletName("banyan-remote-write")
 @HttpWhiteboardServletPattern("/api/v1/write")
