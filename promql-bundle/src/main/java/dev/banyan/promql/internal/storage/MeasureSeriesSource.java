@@ -85,9 +85,25 @@ public final class MeasureSeriesSource implements SeriesSource {
         return out;
     }
 
+    /**
+     * The series with a sample in the range, from an aggregate (count) query per measure: the storage
+     * answers whole blocks from their statistics, so no sample is decoded for them.
+     */
     @Override
     public List<Labels> series(List<LabelMatcher> matchers, long minTimeMs, long maxTimeMs) {
-        return select(matchers, minTimeMs, maxTimeMs).stream().map(Series::labels).toList();
+        List<Labels> out = new ArrayList<>();
+        String g = group;
+        for (Measure measure : candidates(g, matchers)) {
+            Query query = Query.of(measure.name(), new TimeRange(minTimeMs, maxTimeMs + 1)).fields(VALUE_FIELD)
+                    .aggregate(AggregateFunction.COUNT);
+            for (AggregateRow row : run(g, withEqualities(query, measure, matchers))) {
+                Labels labels = labels(measure, row.group());
+                if (matchers.stream().allMatch(m -> m.matches(labels))) {
+                    out.add(labels);
+                }
+            }
+        }
+        return out;
     }
 
     /**
