@@ -33,4 +33,22 @@ public record QueryResult(ResultType type, List<Series> series, long time, doubl
     public QueryResult {
         series = List.copyOf(series);
     }
+
+    /**
+     * A sample value as Prometheus writes it (Go's {@code strconv.FormatFloat(v, 'f', -1, 64)}): the
+     * shortest decimal that reads back as {@code v}, never an exponent; {@code NaN}, {@code +Inf},
+     * {@code -Inf}, {@code -0}. The API's JSON and {@code count_values} labels use it.
+     */
+    public static String formatValue(double v) {
+        if (Double.isNaN(v)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "+Inf" : "-Inf";
+        }
+        if (v == 0) {
+            return 1 / v < 0 ? "-0" : "0";
+        }
+        return new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+    }
 }

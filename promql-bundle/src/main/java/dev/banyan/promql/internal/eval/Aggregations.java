@@ -1,6 +1,5 @@
 package dev.banyan.promql.internal.eval;
 
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,6 +7,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import dev.banyan.promql.api.Labels;
+import dev.banyan.promql.api.QueryResult;
 import dev.banyan.promql.internal.parse.Ast.Aggregate;
 import dev.banyan.promql.internal.parse.Ast.AggregateOp;
 
@@ -64,7 +64,7 @@ final class Aggregations {
         for (Sample s : vector) {
             Labels metric = s.labels();
             if (op == AggregateOp.COUNT_VALUES) {
-                metric = LabelSets.with(metric, label, formatValue(s.value()));
+                metric = LabelSets.with(metric, label, QueryResult.formatValue(s.value()));
             }
             Labels key = agg.without() ? LabelSets.without(metric, withName(grouping)) : LabelSets.keep(metric, grouping);
             Group group = groups.get(key);
@@ -217,19 +217,5 @@ final class Aggregations {
         Sample t = h.get(i);
         h.set(i, h.get(j));
         h.set(j, t);
-    }
-
-    /** Go's strconv.FormatFloat(v, 'f', -1, 64): the shortest decimal that reads back as v, never an exponent. */
-    static String formatValue(double v) {
-        if (Double.isNaN(v)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "+Inf" : "-Inf";
-        }
-        if (v == 0) {
-            return 1 / v < 0 ? "-0" : "0";
-        }
-        return new BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
     }
 }

@@ -79,7 +79,7 @@ public final class Evaluator {
 
     /** Go's %v of a float, for messages. */
     static String format(double v) {
-        return Aggregations.formatValue(v);
+        return dev.banyan.promql.api.QueryResult.formatValue(v);
     }
 
     private void checkDeadline(String phase) {
