@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.zip.CRC32C;
 
 import dev.banyan.storage.api.CorruptSegmentException;
+import dev.banyan.storage.api.FieldDef;
 import dev.banyan.storage.internal.aggregate.FieldStats;
 import dev.banyan.storage.internal.codec.ByteSource;
 import dev.banyan.storage.internal.codec.CorruptDataException;
@@ -88,8 +89,11 @@ public final class PartReader {
         try {
             ByteSource in = new ByteSource(meta, 0, meta.length);
             int seriesCount = in.readLength(9);
+            Map<List<FieldDef>, List<FieldDef>> fieldLists = new HashMap<>();
             for (int i = 0; i < seriesCount; i++) {
-                SeriesDef def = SeriesDef.readFrom(in);
+                SeriesDef read = SeriesDef.readFrom(in);
+                // One list instance per distinct field list: queries reuse what they derive from it.
+                SeriesDef def = new SeriesDef(read.ref(), fieldLists.computeIfAbsent(read.fields(), f -> f));
                 series.put(def.ref().id(), def);
                 definitions.put(def.ref().id(), def);
             }

@@ -154,8 +154,15 @@ public final class QueryExecutor {
         return lo;
     }
 
+    /** Series of a part share one field list instance: the indexes of the last list are reused. */
+    private List<FieldDef> lastFields;
+    private int[] lastIndexes;
+
     /** Per projected field, its index in {@code def}, or -1 when the series has never had it. */
     private int[] fieldIndexes(SeriesDef def) {
+        if (def.fields() == lastFields) {
+            return lastIndexes;
+        }
         int[] indexes = new int[projection.size()];
         for (int w = 0; w < indexes.length; w++) {
             indexes[w] = -1;
@@ -166,6 +173,8 @@ public final class QueryExecutor {
                 }
             }
         }
+        lastFields = def.fields();
+        lastIndexes = indexes;
         return indexes;
     }
 
@@ -177,7 +186,7 @@ public final class QueryExecutor {
      */
     private boolean aggregateWholeParts(SeriesDef def, int[] fieldIndexes, List<PartReader> parts) {
         long previousMax = Long.MIN_VALUE;
-        boolean any = false;
+        int found = 0;
         for (PartReader part : parts) {
             BlockMeta summary = part.summary(def.ref().id());
             if (summary == null) {
@@ -187,20 +196,22 @@ public final class QueryExecutor {
                 return false;
             }
             previousMax = summary.maxTs();
-            any = true;
+            if (found == summaries.length) {
+                summaries = Arrays.copyOf(summaries, found * 2);
+            }
+            summaries[found++] = summary;
         }
-        if (!any) {
-            return true;
-        }
-        FieldStats[] acc = accumulator(def, start);
-        for (PartReader part : parts) {
-            BlockMeta summary = part.summary(def.ref().id());
-            if (summary != null) {
-                addStats(acc, fieldIndexes, summary.stats());
+        if (found > 0) {
+            FieldStats[] acc = accumulator(def, start);
+            for (int i = 0; i < found; i++) {
+                addStats(acc, fieldIndexes, summaries[i].stats());
             }
         }
         return true;
     }
+
+    /** The part summaries of the series being folded (reused). */
+    private BlockMeta[] summaries = new BlockMeta[4];
 
     private static void addStats(FieldStats[] acc, int[] fieldIndexes, FieldStats[] stats) {
         for (int w = 0; w < fieldIndexes.length; w++) {
