@@ -16,6 +16,8 @@ import java.util.zip.GZIPOutputStream;
 import org.xerial.snappy.Snappy;
 
 import dev.banyan.http.internal.prompb.Label;
+import dev.banyan.http.internal.prompb.ReadRequest;
+import dev.banyan.http.internal.prompb.ReadResponse;
 import dev.banyan.http.internal.prompb.Sample;
 import dev.banyan.http.internal.prompb.TimeSeries;
 import dev.banyan.http.internal.prompb.WriteRequest;
@@ -62,6 +64,27 @@ final class HttpClientSupport {
     HttpResponse<String> remoteWrite(String query, WriteRequest write) throws IOException, InterruptedException {
         return post("/api/v1/write" + query, "application/x-protobuf", Map.of("Content-Encoding", "snappy",
                 "X-Prometheus-Remote-Write-Version", "0.1.0"), Snappy.compress(write.toByteArray()));
+    }
+
+    /** POST /api/v1/read as Prometheus sends it; the decoded answer, or an AssertionError with the status and body. */
+    ReadResponse remoteRead(String query, ReadRequest read) throws IOException, InterruptedException {
+        HttpResponse<byte[]> response = client.send(remoteReadRequest(query, read), HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() != 200) {
+            throw new AssertionError("remote read answered " + response.statusCode() + ": "
+                    + new String(response.body(), StandardCharsets.UTF_8));
+        }
+        return ReadResponse.parseFrom(Snappy.uncompress(response.body()));
+    }
+
+    /** POST /api/v1/read, the answer as text (for refusals). */
+    HttpResponse<String> remoteReadRaw(String query, ReadRequest read) throws IOException, InterruptedException {
+        return client.send(remoteReadRequest(query, read), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest remoteReadRequest(String query, ReadRequest read) throws IOException {
+        return request("/api/v1/read" + query).header("Content-Type", "application/x-protobuf").header("Content-Encoding", "snappy")
+                .header("X-Prometheus-Remote-Read-Version", "0.1.0").POST(HttpRequest.BodyPublishers.ofByteArray(
+                        Snappy.compress(read.toByteArray()))).build();
     }
 
     HttpResponse<String> lineProtocol(String pathAndQuery, String lines) throws IOException, InterruptedException {

@@ -42,6 +42,9 @@ import org.xerial.snappy.Snappy;
 import com.google.protobuf.ByteString;
 
 import dev.banyan.http.internal.prompb.Label;
+import dev.banyan.http.internal.prompb.LabelMatcher;
+import dev.banyan.http.internal.prompb.ReadRequest;
+import dev.banyan.http.internal.prompb.ReadResponse;
 import dev.banyan.http.internal.prompb.TimeSeries;
 import dev.banyan.testsupport.Await;
 
@@ -56,6 +59,7 @@ public class HttpEndpointsTest {
     private static final Duration BOOT = Duration.ofSeconds(180);
     private static final String TOKEN = "ci-token-3f9a0c7e51";
     private static final long LIMIT = 1024 * 1024;
+    private static final int READ_LIMIT = 1000;
 
     @ClassRule
     public static TemporaryFolder tmp = new TemporaryFolder();
@@ -74,6 +78,7 @@ public class HttpEndpointsTest {
         String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(TOKEN.getBytes(StandardCharsets.UTF_8)));
         karaf.setProperty("dev.banyan.http.cfg", "bearerTokens", "ci:sha256:" + hash);
         karaf.setProperty("dev.banyan.http.cfg", "maxRequestBytes", LIMIT);
+        karaf.setProperty("dev.banyan.http.cfg", "maxReadSamples", READ_LIMIT);
         keystore = karaf.home().resolve("etc/banyan.p12");
         Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair",
                 "-alias", "banyan", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2", "-dname", "CN=127.0.0.1",
@@ -131,7 +136,7 @@ public class HttpEndpointsTest {
         assertEquals(204, nobody.lineProtocol("/write?db=authdb&precision=ms&u=banyan&p=" + karaf.password(),
                 "auth_probe v=2 " + (t0 + 1000)).statusCode());
         assertEquals(2, count("prometheus", "auth_probe"));
-        assertEquals(2, count("authdb", "auth_probe"));
+        assertEquals(2, count("authdb", "auth_probe", "v"));
         // Health, readiness and the InfluxDB ping need no credentials.
         assertEquals(200, nobody.get("/-/healthy").statusCode());
         assertEquals(200, nobody.get("/-/ready").statusCode());
@@ -285,6 +290,62 @@ public class HttpEndpointsTest {
     }
 
     @Test
+    public void remoteReadSelectsWithEveryMatcherKindAndReturnsSamplesBitExact() throws Exception {
+        double stale = Double.longBitsToDouble(HttpClientSupport.STALE_NAN_BITS);
+        assertEquals(204, admin.remoteWrite("", write(
+                series("rr_cpu", labels("job", "api", "instance", "a"), t0, 1.0, t0 + 1000, stale, t0 + 2000, Double.POSITIVE_INFINITY),
+                series("rr_cpu", labels("job", "api", "instance", "b", "zone", "eu"), t0, 2),
+                series("rr_cpu", labels("job", "web", "instance", "c"), t0, 3),
+                series("rr_mem", labels("job", "api", "instance", "a"), t0, 4))).statusCode());
+        assertEquals(List.of("rr_cpu{instance=a,job=api}", "rr_cpu{instance=b,job=api,zone=eu}"),
+                read(t0, t0 + 2000, eq("__name__", "rr_cpu"), eq("job", "api")));
+        assertEquals(List.of("rr_cpu{instance=c,job=web}"), read(t0, t0 + 2000, eq("__name__", "rr_cpu"), matcher(LabelMatcher.Type.NEQ, "job", "api")));
+        assertEquals(List.of("rr_cpu{instance=a,job=api}", "rr_cpu{instance=c,job=web}", "rr_mem{instance=a,job=api}"),
+                read(t0, t0 + 2000, matcher(LabelMatcher.Type.RE, "__name__", "rr_.*"), matcher(LabelMatcher.Type.RE, "instance", "a|c")));
+        assertEquals(List.of("rr_cpu{instance=c,job=web}"),
+                read(t0, t0 + 2000, eq("__name__", "rr_cpu"), matcher(LabelMatcher.Type.NRE, "instance", "a|b")));
+        assertEquals("an empty value selects series without the label", List.of("rr_cpu{instance=a,job=api}", "rr_cpu{instance=c,job=web}"),
+                read(t0, t0 + 2000, eq("__name__", "rr_cpu"), eq("zone", "")));
+        assertEquals(List.of("rr_cpu{instance=b,job=api,zone=eu}"),
+                read(t0, t0 + 2000, eq("__name__", "rr_cpu"), matcher(LabelMatcher.Type.NEQ, "zone", "")));
+        // Both ends of the range are included; samples come back bit-exact, the staleness marker too.
+        TimeSeries a = readSeries(t0, t0 + 1000, eq("__name__", "rr_cpu"), eq("instance", "a")).get(0);
+        assertEquals(List.of(t0, t0 + 1000), a.getSamplesList().stream().map(s -> s.getTimestamp()).toList());
+        assertEquals(Double.doubleToRawLongBits(1.0), Double.doubleToRawLongBits(a.getSamples(0).getValue()));
+        assertEquals(HttpClientSupport.STALE_NAN_BITS, Double.doubleToRawLongBits(a.getSamples(1).getValue()));
+        assertEquals(Double.POSITIVE_INFINITY, readSeries(t0, t0 + 2000, eq("__name__", "rr_cpu"), eq("instance", "a")).get(0)
+                .getSamples(2).getValue(), 0);
+        // Several queries in one request: one result each, in order.
+        ReadResponse two = admin.remoteRead("", ReadRequest.newBuilder().addQueries(query(t0, t0, eq("__name__", "rr_mem")))
+                .addQueries(query(t0, t0, eq("__name__", "rr_cpu"), eq("job", "web"))).build());
+        assertEquals(2, two.getResultsCount());
+        assertEquals(4.0, two.getResults(0).getTimeseries(0).getSamples(0).getValue(), 0);
+        assertEquals(3.0, two.getResults(1).getTimeseries(0).getSamples(0).getValue(), 0);
+    }
+
+    @Test
+    public void badRemoteReadsAre4xx() throws Exception {
+        assertRefused(admin.remoteReadRaw("", ReadRequest.newBuilder().addQueries(query(t0, t0 + 1000,
+                matcher(LabelMatcher.Type.RE, "job", "a(?=b)"))).build()), 400, "is not a valid RE2 regular expression");
+        assertRefused(admin.remoteReadRaw("", ReadRequest.newBuilder().addQueries(query(t0, t0 + 1000, eq("__name__", "x")))
+                .addAcceptedResponseTypes(ReadRequest.ResponseType.STREAMED_XOR_CHUNKS).build()), 400, "only the SAMPLES response type");
+        assertRefused(admin.post("/api/v1/read", "text/plain", Map.of("Content-Encoding", "snappy"), new byte[] {1}), 415,
+                "Content-Type must be application/x-protobuf");
+        assertRefused(admin.post("/api/v1/read", "application/x-protobuf", Map.of("Content-Encoding", "snappy"),
+                Snappy.compress(new byte[] {(byte) 0xff, 1})), 400, "not a protobuf ReadRequest");
+        double[] samples = new double[2 * (READ_LIMIT + 1)];
+        for (int i = 0; i <= READ_LIMIT; i++) {
+            samples[2 * i] = t0 + i;
+            samples[2 * i + 1] = i;
+        }
+        assertEquals(204, admin.remoteWrite("", write(series("rr_big", labels("a", "b"), samples))).statusCode());
+        assertRefused(admin.remoteReadRaw("", ReadRequest.newBuilder().addQueries(query(t0, t0 + READ_LIMIT, eq("__name__", "rr_big")))
+                .build()), 400, "more than " + READ_LIMIT + " samples");
+        assertEquals(READ_LIMIT, readSeries(t0, t0 + READ_LIMIT - 1, eq("__name__", "rr_big")).get(0).getSamplesCount());
+        assertStillServes();
+    }
+
+    @Test
     public void lineProtocolV1AndV2() throws Exception {
         HttpResponse<String> v1 = admin.lineProtocol("/write?db=influxdb&precision=s&rp=autogen",
                 "# a comment\ncpu,host=h1,region=eu usage=0.5,procs=12i " + t0 / 1000 + "\n\ncpu,host=h2 usage=1.5,procs=7i "
@@ -295,8 +356,8 @@ public class HttpEndpointsTest {
         HttpResponse<String> v2 = new HttpClientSupport(base).authorization("Token " + TOKEN)
                 .post("/api/v2/write?bucket=influxdb/autogen&org=o&precision=ns", "text/plain", Map.of("Content-Encoding", "gzip"), gz);
         assertEquals(v2.body(), 204, v2.statusCode());
-        assertEquals(3, count("influxdb", "cpu"));
-        assertEquals(1, count("influxdb", "mem"));
+        assertEquals(3, count("influxdb", "cpu", "usage"));
+        assertEquals(1, count("influxdb", "mem", "free"));
         String measures = karaf.client("banyan:measure-list influxdb").output();
         assertTrue(measures, measures.contains("usage:DOUBLE,procs:LONG"));
         // Partial writes, as InfluxDB: valid lines are stored, the others named.
@@ -304,7 +365,14 @@ public class HttpEndpointsTest {
                 + "\ncpu,host=h5 usage=1i,procs=1i " + t0 + "\ncpu,host=h6 usage=3,procs=2i " + t0);
         assertRefused(partial, 400, "partial write: 1 line(s) refused, 2 point(s) stored: line 2: field 'usage' is an integer but "
                 + "measure influxdb/cpu stores it as DOUBLE");
-        assertEquals(5, count("influxdb", "cpu"));
+        assertEquals(5, count("influxdb", "cpu", "usage"));
+        // A new field grows the measure; a line without a field leaves it absent.
+        HttpResponse<String> grown = admin.lineProtocol("/write?db=influxdb&precision=ms", "cpu,host=h8 usage=4,temp=50i " + t0
+                + "\ncpu,host=h9 usage=5 " + t0);
+        assertEquals(grown.body(), 204, grown.statusCode());
+        assertTrue(karaf.client("banyan:measure-list influxdb").output().contains("usage:DOUBLE,procs:LONG,temp:LONG"));
+        assertEquals(7, count("influxdb", "cpu", "usage"));
+        assertEquals("points before the new field lack it", 1, count("influxdb", "cpu", "temp"));
         HttpResponse<String> v2Error = admin.lineProtocol("/api/v2/write?bucket=influxdb", "cpu,host=h7 usage=\"x\"");
         assertEquals(400, v2Error.statusCode());
         assertTrue(v2Error.body(), v2Error.body().startsWith("{\"code\":\"invalid\",\"message\":\"partial write"));
@@ -369,6 +437,43 @@ public class HttpEndpointsTest {
         assertTrue(metrics.body().contains("banyan_http_requests_total"));
     }
 
+    private static LabelMatcher eq(String name, String value) {
+        return matcher(LabelMatcher.Type.EQ, name, value);
+    }
+
+    private static LabelMatcher matcher(LabelMatcher.Type type, String name, String value) {
+        return LabelMatcher.newBuilder().setType(type).setName(name).setValue(value).build();
+    }
+
+    private static dev.banyan.http.internal.prompb.Query query(long start, long end, LabelMatcher... matchers) {
+        return dev.banyan.http.internal.prompb.Query.newBuilder().setStartTimestampMs(start).setEndTimestampMs(end)
+                .addAllMatchers(List.of(matchers)).build();
+    }
+
+    private static List<TimeSeries> readSeries(long start, long end, LabelMatcher... matchers) throws Exception {
+        ReadResponse response = admin.remoteRead("", ReadRequest.newBuilder().addQueries(query(start, end, matchers)).build());
+        assertEquals(1, response.getResultsCount());
+        return response.getResults(0).getTimeseriesList();
+    }
+
+    /** The series a remote read returns, as {@code name{label=value,...}} (labels in the order received). */
+    private static List<String> read(long start, long end, LabelMatcher... matchers) throws Exception {
+        List<String> described = new ArrayList<>();
+        for (TimeSeries series : readSeries(start, end, matchers)) {
+            String name = "";
+            List<String> labels = new ArrayList<>();
+            for (Label label : series.getLabelsList()) {
+                if (label.getName().equals("__name__")) {
+                    name = label.getValue();
+                } else {
+                    labels.add(label.getName() + "=" + label.getValue());
+                }
+            }
+            described.add(name + "{" + String.join(",", labels) + "}");
+        }
+        return described;
+    }
+
     /** One more good write is acknowledged and stored: a bad request did not stop the server for others. */
     private static void assertStillServes() throws Exception {
         String metric = "still_serving_" + System.nanoTime();
@@ -385,9 +490,15 @@ public class HttpEndpointsTest {
         return "banyan:query --from " + (t0 - 86_400_000) + " --to " + (t0 + 86_400_000) + " " + group + " " + measure;
     }
 
-    /** Points of a measure over the test's time range, summed over its series. */
+    /** Points of a measure (with a value of its field {@code value}) over the test's time range, summed over its series. */
     private static long count(String group, String measure) throws Exception {
-        KarafInstance.Result result = karaf.client("banyan:query --agg count " + query(group, measure).substring("banyan:query ".length()));
+        return count(group, measure, "value");
+    }
+
+    /** Points of a measure with a value of {@code field} over the test's time range, summed over its series. */
+    private static long count(String group, String measure, String field) throws Exception {
+        KarafInstance.Result result = karaf.client("banyan:query --agg count --fields " + field + " "
+                + query(group, measure).substring("banyan:query ".length()));
         assertEquals(result.output(), 0, result.status());
         Matcher number = Pattern.compile("\\|\\s*(\\d+)(\\.0)?\\s*$", Pattern.MULTILINE).matcher(result.output());
         long total = 0;

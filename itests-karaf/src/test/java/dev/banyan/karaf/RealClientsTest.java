@@ -23,6 +23,11 @@ import org.junit.rules.TemporaryFolder;
 
 import com.sun.net.httpserver.HttpServer;
 
+import dev.banyan.http.internal.prompb.LabelMatcher;
+import dev.banyan.http.internal.prompb.Query;
+import dev.banyan.http.internal.prompb.ReadRequest;
+import dev.banyan.http.internal.prompb.ReadResponse;
+import dev.banyan.http.internal.prompb.TimeSeries;
 import dev.banyan.testsupport.Await;
 import dev.banyan.testsupport.ChildJvm;
 
@@ -108,7 +113,8 @@ public class RealClientsTest {
                 + "  - job_name: banyan\n    static_configs: [{targets: ['" + banyan + "']}]\n" + auth
                 + "  - job_name: exporter\n    static_configs: [{targets: ['127.0.0.1:" + exporter.getAddress().getPort() + "']}]\n"
                 + "remote_write:\n  - url: http://" + banyan + "/api/v1/write\n" + auth
-                + "    queue_config: {batch_send_deadline: 1s, max_samples_per_send: 500}\n");
+                + "    queue_config: {batch_send_deadline: 1s, max_samples_per_send: 500}\n"
+                + "remote_read:\n  - url: http://" + banyan + "/api/v1/read\n    read_recent: true\n" + auth);
         try (ChildJvm prometheus = ChildJvm.startProcess(new ProcessBuilder("prometheus", "--config.file=" + dir.resolve("prometheus.yml"),
                 "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + prometheusPort,
                 "--storage.tsdb.retention.time=1h"))) {
@@ -128,6 +134,22 @@ public class RealClientsTest {
             assertTrue(answer.body(), answer.body().contains("\"21.5\""));
             HttpResponse<String> up = prometheusApi.get("/api/v1/query?query=up%7Bjob%3D%22banyan%22%7D");
             assertTrue("Prometheus scrapes Banyan's /metrics with Basic auth: " + up.body(), up.body().contains("\"1\"]"));
+            // A series only Banyan holds: Prometheus finds it through remote_read.
+            long now = System.currentTimeMillis();
+            assertEquals(204, admin.remoteWrite("", HttpClientSupport.write(HttpClientSupport.series("banyan_only_total",
+                    HttpClientSupport.labels("source", "direct"), now - 20_000, 1, now - 10_000, 2, now, 3))).statusCode());
+            HttpResponse<String> remote = prometheusApi.get("/api/v1/query?query=banyan_only_total&time=" + (now / 1000.0));
+            assertEquals(remote.body(), 200, remote.statusCode());
+            assertTrue("remote_read answered: " + remote.body(), remote.body().contains("\"source\":\"direct\"")
+                    && remote.body().contains("\"3\"]"));
+            // And Banyan answers a remote read directly with what Prometheus wrote to it.
+            ReadResponse direct = admin.remoteRead("", ReadRequest.newBuilder().addQueries(Query.newBuilder()
+                    .setStartTimestampMs(now - 600_000).setEndTimestampMs(now + 60_000)
+                    .addMatchers(LabelMatcher.newBuilder().setName("__name__").setValue("exporter_temperature_celsius"))
+                    .addMatchers(LabelMatcher.newBuilder().setType(LabelMatcher.Type.RE).setName("job").setValue("export.*"))).build());
+            TimeSeries temperature = direct.getResults(0).getTimeseries(0);
+            assertTrue(temperature.getSamplesCount() >= 3);
+            assertTrue(temperature.getSamplesList().stream().allMatch(sample -> sample.getValue() == 21.5));
         } finally {
             exporter.stop(0);
         }

@@ -2,6 +2,7 @@ package dev.banyan.http.api;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 
 import javax.servlet.ServletException;
 import javax.servlet.http.HttpServlet;
@@ -81,6 +82,13 @@ public abstract class ApiServlet extends HttpServlet {
             json.writeStringField("error", error.getMessage());
             json.writeEndObject();
         });
+    }
+
+    /** Writes {@code text} and a newline as {@code text/plain; charset=utf-8} with {@code status}. */
+    protected static void writeText(HttpServletResponse response, int status, String text) throws IOException {
+        response.setStatus(status);
+        response.setContentType("text/plain; charset=utf-8");
+        response.getOutputStream().write((text + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     /** Writes {@code {"status":"success","data":<data>}} with status 200. */

@@ -60,6 +60,23 @@ public final class RequestBodies {
     }
 
     /**
+     * The body of a Prometheus remote write or read: {@code Content-Type: application/x-protobuf}
+     * and {@code Content-Encoding: snappy} (else 415), snappy's block format undone within the limit.
+     */
+    public static byte[] readSnappyProtobuf(HttpServletRequest request, long maxBytes) {
+        String type = request.getContentType();
+        if (type == null || !type.strip().toLowerCase().startsWith("application/x-protobuf")) {
+            throw ApiException.unsupportedMediaType("Content-Type must be application/x-protobuf (a snappy-compressed "
+                    + "protobuf message), got " + (type == null ? "none" : type));
+        }
+        String encoding = request.getHeader("Content-Encoding");
+        if (encoding == null || !encoding.strip().equalsIgnoreCase("snappy")) {
+            throw ApiException.unsupportedMediaType("Content-Encoding must be snappy, got " + (encoding == null ? "none" : encoding));
+        }
+        return unsnappy(read(request, maxBytes), maxBytes);
+    }
+
+    /**
      * Undoes snappy's block format (not the framed stream), as remote write and read use it.
      *
      * @throws ApiException 400 for a body that is not snappy, 413 when it would decompress beyond {@code maxBytes}

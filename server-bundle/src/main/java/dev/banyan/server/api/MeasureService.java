@@ -1,12 +1,16 @@
 package dev.banyan.server.api;
 
 import java.util.List;
+import java.util.Map;
 
 import org.osgi.annotation.versioning.ProviderType;
 
 import dev.banyan.schema.api.GroupStatus;
 import dev.banyan.storage.api.Query;
 import dev.banyan.storage.api.QueryResult;
+import dev.banyan.storage.api.TagMatcher;
+import dev.banyan.storage.api.TimeRange;
+import dev.banyan.storage.api.Tsdb;
 
 /** Writes and reads the measures of the schema registry. Thread-safe. */
 @ProviderType
@@ -22,8 +26,30 @@ public interface MeasureService {
      */
     void write(String group, String measure, List<DataPoint> points);
 
-    /** [S17] Runs a query (see {@link Query}) against a group. */
+    /**
+     * [S17] Runs a query (see {@link Query}) against a group.
+     *
+     * @throws InvalidPointException    the measure does not exist
+     * @throws GroupNotServingException the group's database is not open right now (retriable)
+     */
     QueryResult query(String group, Query query);
+
+    /**
+     * [S17] The series of a measure matching every matcher, through the storage's postings index:
+     * their tags, sorted (see {@link Tsdb#series}).
+     *
+     * @throws InvalidPointException    the measure does not exist
+     * @throws GroupNotServingException the group's database is not open right now (retriable)
+     */
+    List<Map<String, String>> series(String group, String measure, List<TagMatcher> matchers, TimeRange range);
+
+    /**
+     * [S17] The distinct non-empty values of a tag among those series, sorted (see {@link Tsdb#tagValues}).
+     *
+     * @throws InvalidPointException    the measure does not exist
+     * @throws GroupNotServingException the group's database is not open right now (retriable)
+     */
+    List<String> tagValues(String group, String measure, String tag, List<TagMatcher> matchers, TimeRange range);
 
     /** Every group of the registry on this node: serving, portable or failed with the reason. */
     List<GroupStatus> status();

@@ -1,6 +1,8 @@
 package dev.banyan.server.internal;
 
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -16,6 +18,8 @@ import dev.banyan.server.api.MeasureService;
 import dev.banyan.storage.api.Query;
 import dev.banyan.storage.api.QueryResult;
 import dev.banyan.storage.api.StorageException;
+import dev.banyan.storage.api.TagMatcher;
+import dev.banyan.storage.api.TimeRange;
 import dev.banyan.storage.api.Tsdb;
 
 /** {@link MeasureService} over the schema repository's serving groups. */
@@ -43,13 +47,28 @@ public final class MeasureServiceComponent implements MeasureService {
 
     @Override
     public QueryResult query(String group, Query query) {
-        measure(group, query.measure());
+        return read(group, query.measure(), tsdb -> tsdb.query(query));
+    }
+
+    @Override
+    public List<Map<String, String>> series(String group, String measure, List<TagMatcher> matchers, TimeRange range) {
+        return read(group, measure, tsdb -> tsdb.series(measure, matchers, range));
+    }
+
+    @Override
+    public List<String> tagValues(String group, String measure, String tag, List<TagMatcher> matchers, TimeRange range) {
+        return read(group, measure, tsdb -> tsdb.tagValues(measure, tag, matchers, range));
+    }
+
+    /** Reads a measure of a serving group; a database closing under the read is "not serving" (retriable). */
+    private <T> T read(String group, String measure, Function<Tsdb, T> read) {
+        measure(group, measure);
         Tsdb tsdb = tsdb(group);
         try {
-            return tsdb.query(query);
+            return read.apply(tsdb);
         } catch (StorageException e) {
             if (tsdb.isClosed()) {
-                throw new GroupNotServingException("group " + group + " closed during the query; retry it", e);
+                throw new GroupNotServingException("group " + group + " closed during the read; retry it", e);
             }
             throw e;
         }

@@ -2,6 +2,7 @@ package dev.banyan.storage.api;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -60,6 +61,21 @@ public interface Tsdb extends AutoCloseable {
 
     /** [S17] Reads a measure; see {@link Query}. */
     QueryResult query(Query query);
+
+    /**
+     * [S17] The series of {@code measure} satisfying every matcher, found through the postings index
+     * (tag value to series ids), never by reading points: their tags (entity and others, the latest
+     * written values), sorted by tags. A series counts when a segment overlapping {@code range} holds
+     * it, so a series may be listed whose points in that segment all lie outside the range (the same
+     * block granularity Prometheus's series listing has).
+     */
+    List<Map<String, String>> series(String measure, List<TagMatcher> matchers, TimeRange range);
+
+    /**
+     * [S17] The distinct, non-empty values of {@code tag} among the series {@link #series} would
+     * list, sorted; through the postings index.
+     */
+    List<String> tagValues(String measure, String tag, List<TagMatcher> matchers, TimeRange range);
 
     /** Writes every memtable to parts now, so the write-ahead logs can be dropped. */
     void flush();

@@ -1,7 +1,6 @@
 package dev.banyan.http.internal.health;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import javax.servlet.Servlet;
@@ -40,14 +39,14 @@ public final class HealthServlet extends ApiServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         if (request.getServletPath().equals("/-/healthy")) {
-            text(response, 200, "Banyan is Healthy.");
+            writeText(response, 200, "Banyan is Healthy.");
             return;
         }
         String problem = notReady();
         if (problem == null) {
-            text(response, 200, "Banyan is Ready.");
+            writeText(response, 200, "Banyan is Ready.");
         } else {
-            text(response, 503, "Banyan is not ready: " + problem);
+            writeText(response, 503, "Banyan is not ready: " + problem);
         }
     }
 
@@ -66,11 +65,5 @@ public final class HealthServlet extends ApiServlet {
                 .map(s -> "group " + s.group() + " is " + s.state() + (s.reason() == null ? "" : " (" + s.reason() + ")"))
                 .toList();
         return notServing.isEmpty() ? null : String.join("; ", notServing);
-    }
-
-    private static void text(HttpServletResponse response, int status, String body) throws IOException {
-        response.setStatus(status);
-        response.setContentType("text/plain; charset=utf-8");
-        response.getOutputStream().write((body + "\n").getBytes(StandardCharsets.UTF_8));
     }
 }

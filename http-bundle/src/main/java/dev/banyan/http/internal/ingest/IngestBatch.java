@@ -25,8 +25,8 @@ public final class IngestBatch {
     static final class MeasurePoints {
         final String measure;
         final TreeSet<String> tagNames = new TreeSet<>();
-        /** Field name to type, in the order of the first point that has them. */
-        final Map<String, FieldType> firstFields = new LinkedHashMap<>();
+        /** Field name to the type of its first occurrence, in order of first occurrence. */
+        final Map<String, FieldType> fields = new LinkedHashMap<>();
         final List<Point> points = new ArrayList<>();
 
         MeasurePoints(String measure) {
@@ -48,17 +48,15 @@ public final class IngestBatch {
     }
 
     /**
-     * Adds a point. Whether its fields fit the measure (types, names) is decided when the batch is
-     * written: by the measure's schema, or for a new measure by its first point.
+     * Adds a point. Whether its fields fit the measure (types) is decided when the batch is written:
+     * by the measure's schema, or for a field new to it by the field's first occurrence.
      *
      * @param tags   name to non-empty value (the map is kept, not copied)
      * @param fields name to Double or Long
      */
     public void add(String measure, SortedMap<String, String> tags, long timestampMillis, Map<String, Number> fields, int origin) {
         MeasurePoints points = measures.computeIfAbsent(measure, MeasurePoints::new);
-        if (points.points.isEmpty()) {
-            fields.forEach((name, value) -> points.firstFields.put(name, type(value)));
-        }
+        fields.forEach((name, value) -> points.fields.putIfAbsent(name, type(value)));
         points.tagNames.addAll(tags.keySet());
         points.points.add(new Point(tags, timestampMillis, fields, origin));
         size++;

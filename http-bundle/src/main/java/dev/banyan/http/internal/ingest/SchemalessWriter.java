@@ -3,6 +3,7 @@ package dev.banyan.http.internal.ingest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,8 +43,9 @@ import dev.banyan.server.api.MeasureService;
  * <p>
  * <b>Provisioning.</b> A missing group is created with the configured options (or refused with 404
  * in strict mode). A missing measure is created schemaless: entity {@value SeriesLabels#TAG} (see
- * {@link SeriesLabels}), one STRING tag per label name, the fields of its first point. A new label
- * name is added to the measure's tags with a revision-checked update; a concurrent writer's change
+ * {@link SeriesLabels}), one STRING tag per label name, one field per field name. A new label name
+ * is added to the measure's tags, a new field appended to its fields (points written before lack
+ * it: absent), with a revision-checked update; a concurrent writer's change
  * makes it re-read and try again, and a create that loses the race to another writer counts as done
  * once the measure is read back, so concurrent first writes provision a measure once. Each change
  * goes through the registry (never around it) and the write waits until this node's repository
@@ -167,25 +169,19 @@ public final class SchemalessWriter {
         return new Prepared(measure.name(), points, origins);
     }
 
-    /** Null if the point fits the measure; else why not. */
+    /** Null if the point fits the measure; else why not. A field the point lacks is absent from it. */
     private static String check(Measure measure, boolean schemaless, Map<String, FieldSpec.FieldType> fields, Set<String> tags,
             IngestBatch.Point point) {
         String self = "measure " + measure.group() + "/" + measure.name();
         for (Map.Entry<String, Number> field : point.fields().entrySet()) {
             FieldSpec.FieldType declared = fields.get(field.getKey());
             if (declared == null) {
-                return "field '" + field.getKey() + "' is not a field of " + self + " (fields: " + fields.keySet()
-                        + "); fields cannot be added to an existing measure";
+                return "field '" + field.getKey() + "' is not a field of " + self + " (fields: " + fields.keySet() + ")";
             }
             if (declared != IngestBatch.type(field.getValue())) {
                 return "field '" + field.getKey() + "' is " + IngestBatch.typeName(field.getValue()) + " but " + self
                         + " stores it as " + declared;
             }
-        }
-        if (point.fields().size() != fields.size()) {
-            Set<String> missing = new TreeSet<>(fields.keySet());
-            missing.removeAll(point.fields().keySet());
-            return "missing field(s) " + missing + ": every point of " + self + " carries all of its fields " + fields.keySet();
         }
         if (!schemaless) {
             for (String tag : point.tags().keySet()) {
@@ -279,10 +275,13 @@ public final class SchemalessWriter {
         }
     }
 
-    /** The measure as this node's repository serves it, with every tag name of {@code incoming} (schemaless measures). */
+    /**
+     * The measure as this node's repository serves it; a schemaless one has every tag name and field
+     * of {@code incoming} (new fields appended, in their first occurrence's type).
+     */
     private Measure ensureMeasure(String group, IngestBatch.MeasurePoints incoming) {
         Measure seen = repository.measure(group, incoming.measure).orElse(null);
-        if (seen != null && (!isSchemaless(seen) || hasTags(seen, incoming.tagNames))) {
+        if (seen != null && (!isSchemaless(seen) || covers(seen, incoming))) {
             return seen;
         }
         for (int attempt = 0; attempt < CHANGE_ATTEMPTS; attempt++) {
@@ -292,16 +291,19 @@ public final class SchemalessWriter {
                     create(group, incoming);
                     continue;
                 }
-                Set<String> missing = new TreeSet<>(incoming.tagNames);
-                current.tags().forEach(t -> missing.remove(t.name()));
-                if (!isSchemaless(current) || missing.isEmpty()) {
+                if (!isSchemaless(current) || covers(current, incoming)) {
                     return awaitApplied(current);
                 }
                 List<TagSpec> tags = new ArrayList<>(current.tags());
-                missing.forEach(name -> tags.add(new TagSpec(name, TagSpec.TagType.STRING)));
-                registry.updateMeasure(new Measure(group, current.name(), tags, current.fields(), current.entity(), 0, 0),
-                        current.modRevision());
-                LOG.info("Measure {}/{}: added tags {}", group, current.name(), missing);
+                Set<String> newTags = new TreeSet<>(incoming.tagNames);
+                current.tags().forEach(t -> newTags.remove(t.name()));
+                newTags.forEach(name -> tags.add(new TagSpec(name, TagSpec.TagType.STRING)));
+                List<FieldSpec> fields = new ArrayList<>(current.fields());
+                Map<String, FieldSpec.FieldType> newFields = new LinkedHashMap<>(incoming.fields);
+                current.fields().forEach(f -> newFields.remove(f.name()));
+                newFields.forEach((name, type) -> fields.add(new FieldSpec(name, type)));
+                registry.updateMeasure(new Measure(group, current.name(), tags, fields, current.entity(), 0, 0), current.modRevision());
+                LOG.info("Measure {}/{}: added tags {} and fields {}", group, current.name(), newTags, newFields.keySet());
             } catch (RevisionConflictException e) {
                 // Another writer changed the measure since it was read: read it again.
             } catch (InvalidSchemaException e) {
@@ -317,7 +319,7 @@ public final class SchemalessWriter {
         tags.add(new TagSpec(SeriesLabels.TAG, TagSpec.TagType.STRING));
         incoming.tagNames.forEach(name -> tags.add(new TagSpec(name, TagSpec.TagType.STRING)));
         List<FieldSpec> fields = new ArrayList<>();
-        incoming.firstFields.forEach((name, type) -> fields.add(new FieldSpec(name, type)));
+        incoming.fields.forEach((name, type) -> fields.add(new FieldSpec(name, type)));
         Measure fresh = new Measure(group, incoming.measure, tags, fields, List.of(SeriesLabels.TAG), 0, 0);
         try {
             registry.createMeasure(fresh);
@@ -349,13 +351,12 @@ public final class SchemalessWriter {
         return measure.entity().equals(List.of(SeriesLabels.TAG));
     }
 
-    private static boolean hasTags(Measure measure, Set<String> names) {
-        if (names.size() > measure.tags().size()) {
-            return false;
-        }
+    /** Whether the measure has every tag name and field of {@code incoming}. */
+    private static boolean covers(Measure measure, IngestBatch.MeasurePoints incoming) {
         Set<String> declared = new HashSet<>();
         measure.tags().forEach(t -> declared.add(t.name()));
-        return declared.containsAll(names);
+        measure.fields().forEach(f -> declared.add(f.name()));
+        return declared.containsAll(incoming.tagNames) && declared.containsAll(incoming.fields.keySet());
     }
 
     private static void pause() {

@@ -1,7 +1,5 @@
 package dev.banyan.http.internal.remotewrite;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -22,7 +20,6 @@ import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPatte
 import com.google.protobuf.InvalidProtocolBufferException;
 
 import dev.banyan.http.api.ApiException;
-import dev.banyan.http.api.ApiServlet;
 import dev.banyan.http.api.BanyanHttp;
 import dev.banyan.http.internal.HttpSettings;
 import dev.banyan.http.internal.QueryString;
@@ -45,13 +42,13 @@ import dev.banyan.http.internal.prompb.WriteRequest;
  * All or nothing: every series is checked first, and one that does not fit refuses the whole
  * request. Status codes as the specification asks: 204 once every sample is stored; 4xx (never
  * retried by the sender) for a request that cannot succeed as sent; 5xx for a server fault and 503
- * while a group is not serving (the sender retries). Errors are plain text.
+ * while a group is not serving (the sender retries).
  */
 @Component(service = Servlet.class, immediate = true)
 @HttpWhiteboardContextSelect(BanyanHttp.CONTEXT_SELECT)
 @HttpWhiteboardServletName("banyan-remote-write")
 @HttpWhiteboardServletPattern("/api/v1/write")
-public final class RemoteWriteServlet extends ApiServlet {
+public final class RemoteWriteServlet extends RemoteProtocolServlet {
 
     private static final long serialVersionUID = 1L;
 
@@ -67,8 +64,7 @@ public final class RemoteWriteServlet extends ApiServlet {
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) {
         Settings current = settings.current();
-        requireProtobufSnappy(request);
-        byte[] body = RequestBodies.unsnappy(RequestBodies.read(request, current.maxRequestBytes()), current.maxRequestBytes());
+        byte[] body = RequestBodies.readSnappyProtobuf(request, current.maxRequestBytes());
         WriteRequest write;
         try {
             write = WriteRequest.parseFrom(body);
@@ -78,19 +74,6 @@ public final class RemoteWriteServlet extends ApiServlet {
         String group = QueryString.parse(request.getQueryString()).getOrDefault("group", current.group());
         writer.writeAll(group, toBatch(write), "remote_write");
         response.setStatus(204);
-    }
-
-    /** Content-Type application/x-protobuf and Content-Encoding snappy, as the specification requires; else 415. */
-    static void requireProtobufSnappy(HttpServletRequest request) {
-        String type = request.getContentType();
-        if (type == null || !type.strip().toLowerCase().startsWith("application/x-protobuf")) {
-            throw ApiException.unsupportedMediaType("Content-Type must be application/x-protobuf (a snappy-compressed "
-                    + "protobuf message), got " + (type == null ? "none" : type));
-        }
-        String encoding = request.getHeader("Content-Encoding");
-        if (encoding == null || !encoding.strip().equalsIgnoreCase("snappy")) {
-            throw ApiException.unsupportedMediaType("Content-Encoding must be snappy, got " + (encoding == null ? "none" : encoding));
-        }
     }
 
     /** Checks every series and groups the samples by metric; the first series that breaks a rule refuses the request. */
@@ -132,12 +115,5 @@ public final class RemoteWriteServlet extends ApiServlet {
             }
         }
         return batch;
-    }
-
-    @Override
-    protected void writeError(HttpServletRequest request, HttpServletResponse response, ApiException error) throws IOException {
-        response.setStatus(error.status());
-        response.setContentType("text/plain; charset=utf-8");
-        response.getOutputStream().write((error.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -17,6 +17,7 @@ import dev.banyan.storage.api.QueryResult;
 import dev.banyan.storage.api.SeriesRef;
 import dev.banyan.storage.api.SeriesRows;
 import dev.banyan.storage.internal.aggregate.FieldStats;
+import dev.banyan.storage.api.TagMatcher;
 import dev.banyan.storage.internal.part.BlockMeta;
 import dev.banyan.storage.internal.part.PartReader;
 import dev.banyan.storage.internal.part.PartWriter;
@@ -95,6 +96,14 @@ public final class QueryExecutor {
             }
             if (!condition.getValue().equals(value)) {
                 return false;
+            }
+        }
+        if (!query.matchers().isEmpty()) {
+            Map<String, String> tags = def.ref().allTags();
+            for (TagMatcher matcher : query.matchers()) {
+                if (!matcher.matches(tags)) {
+                    return false;
+                }
             }
         }
         return true;
@@ -436,7 +445,7 @@ public final class QueryExecutor {
     }
 
     /** Tag maps entry by entry (name, then value), in their iteration order; a prefix sorts first. */
-    private static int compareTags(Map<String, String> a, Map<String, String> b) {
+    public static int compareTags(Map<String, String> a, Map<String, String> b) {
         var ia = a.entrySet().iterator();
         var ib = b.entrySet().iterator();
         while (ia.hasNext() && ib.hasNext()) {

@@ -20,11 +20,13 @@ import org.slf4j.LoggerFactory;
 import dev.banyan.storage.api.CorruptSegmentException;
 import dev.banyan.storage.api.Durability;
 import dev.banyan.storage.api.StorageException;
+import dev.banyan.storage.api.TagMatcher;
 import dev.banyan.storage.api.WriteBatch;
 import dev.banyan.storage.internal.codec.ByteSink;
 import dev.banyan.storage.internal.codec.ByteSource;
 import dev.banyan.storage.internal.codec.CorruptDataException;
 import dev.banyan.storage.internal.fs.DurableFiles;
+import dev.banyan.storage.internal.index.SeriesIndex;
 import dev.banyan.storage.internal.part.PartReader;
 import dev.banyan.storage.internal.part.PartWriter;
 import dev.banyan.storage.internal.wal.WriteAheadLog;
@@ -68,6 +70,8 @@ public final class Shard implements AutoCloseable {
     private final Path dir;
     private final Settings settings;
     private final LongObjectMap<SeriesDef> catalog = new LongObjectMap<>();
+    /** Postings over {@link #catalog}: every change of the catalog goes through {@link #define}. */
+    private final SeriesIndex index = new SeriesIndex();
     private final List<Sealed> sealed = new ArrayList<>();
     private volatile List<PartReader> parts = List.of();
     private Memtable active;
@@ -119,7 +123,7 @@ public final class Shard implements AutoCloseable {
         List<PartReader> readers = new ArrayList<>();
         for (Map.Entry<Long, Path> part : partFiles.entrySet()) {
             PartReader reader = PartReader.open(part.getValue(), part.getKey());
-            reader.series().values().forEach(def -> catalog.put(def.ref().id(), def));
+            reader.series().values().forEach(this::define);
             readers.add(reader);
         }
         long maxGeneration = Math.max(partFiles.isEmpty() ? 0 : partFiles.lastKey(), logs.isEmpty() ? 0 : logs.lastKey());
@@ -147,7 +151,7 @@ public final class Shard implements AutoCloseable {
         for (int i = 0; i < newDefs; i++) {
             SeriesDef def = SeriesDef.readFrom(in);
             defs.put(defs.size(), def);
-            catalog.put(def.ref().id(), def);
+            define(def);
         }
         int points = in.readLength(2);
         long ts = 0;
@@ -177,6 +181,23 @@ public final class Shard implements AutoCloseable {
         } catch (NumberFormatException e) {
             throw new CorruptSegmentException(file, "unknown file in shard");
         }
+    }
+
+    /** Records the latest definition of a series, in the catalog and in the postings index. */
+    private void define(SeriesDef def) {
+        SeriesDef previous = catalog.get(def.ref().id());
+        catalog.put(def.ref().id(), def);
+        index.put(def.ref().measure(), def.ref().id(), def.ref().allTags(), previous == null ? null : previous.ref().allTags());
+    }
+
+    /** The series of {@code measure} satisfying every matcher, through the postings index. */
+    public synchronized List<SeriesDef> series(String measure, List<TagMatcher> matchers) {
+        long[] ids = index.select(measure, matchers);
+        List<SeriesDef> selected = new ArrayList<>(ids.length);
+        for (long id : ids) {
+            selected.add(catalog.get(id));
+        }
+        return selected;
     }
 
     /** The known series (from parts and writes), latest definition of each. */
@@ -225,7 +246,7 @@ public final class Shard implements AutoCloseable {
                     known = new WalSeries(def, walDefinitions++, active.buffer(def));
                     walSeries.put(ref.id(), known);
                     newDefs.add(def);
-                    catalog.put(ref.id(), def);
+                    define(def);
                 }
                 pointSeries[i] = known;
             }
@@ -377,11 +398,14 @@ public final class Shard implements AutoCloseable {
         }
     }
 
-    /** The data a query over {@code series} in [{@code start}, {@code end}) needs. */
-    public Snapshot snapshot(Predicate<SeriesDef> match, long start, long end) {
+    /**
+     * The data a query in [{@code start}, {@code end}) needs about the series of {@code measure}
+     * that satisfy every matcher (found through the postings index) and {@code match}.
+     */
+    public Snapshot snapshot(String measure, List<TagMatcher> matchers, Predicate<SeriesDef> match, long start, long end) {
         synchronized (this) {
             List<SeriesDef> selected = new ArrayList<>();
-            for (SeriesDef def : catalog.values()) {
+            for (SeriesDef def : series(measure, matchers)) {
                 if (match.test(def)) {
                     selected.add(def);
                 }

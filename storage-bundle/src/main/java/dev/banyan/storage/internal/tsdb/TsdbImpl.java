@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.HashMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -19,6 +20,8 @@ import org.slf4j.LoggerFactory;
 import dev.banyan.storage.api.CorruptSegmentException;
 import dev.banyan.storage.api.Query;
 import dev.banyan.storage.api.QueryResult;
+import dev.banyan.storage.api.SeriesRef;
+import dev.banyan.storage.api.TagMatcher;
 import dev.banyan.storage.api.WriteBatch;
 import dev.banyan.storage.internal.query.QueryExecutor;
 import dev.banyan.storage.internal.shard.SeriesDef;
@@ -403,23 +406,53 @@ final class TsdbImpl implements Tsdb {
 
     @Override
     public QueryResult query(Query query) {
-        List<SegmentState> touched;
-        synchronized (this) {
-            ensureOpen();
-            touched = segments.values().stream()
-                    .filter(s -> query.range().overlaps(s.info.startMillis(), s.info.endMillis())).toList();
-        }
         QueryExecutor executor = new QueryExecutor(query, measureFields.of(query.measure()));
-        for (SegmentState state : touched) {
-            List<Shard> shards;
-            synchronized (this) {
-                shards = new ArrayList<>(state.shards.values());
-            }
-            for (Shard shard : shards) {
-                executor.accept(shard.snapshot(executor::matches, query.range().startMillis(), query.range().endMillis()));
-            }
+        List<TagMatcher> matchers = query.allMatchers();
+        for (Shard shard : shardsOverlapping(query.range())) {
+            executor.accept(shard.snapshot(query.measure(), matchers, executor::matches, query.range().startMillis(),
+                    query.range().endMillis()));
         }
         return executor.result();
+    }
+
+    @Override
+    public List<Map<String, String>> series(String measure, List<TagMatcher> matchers, TimeRange range) {
+        // A series in several segments is listed once, with the tags of its newest segment.
+        Map<SeriesRef, Map<String, String>> found = new HashMap<>();
+        for (Shard shard : shardsOverlapping(range)) {
+            for (SeriesDef def : shard.series(measure, matchers)) {
+                found.put(def.ref(), new TreeMap<>(def.ref().allTags()));
+            }
+        }
+        List<Map<String, String>> listed = new ArrayList<>(found.values());
+        listed.sort(QueryExecutor::compareTags);
+        return listed;
+    }
+
+    @Override
+    public List<String> tagValues(String measure, String tag, List<TagMatcher> matchers, TimeRange range) {
+        TreeSet<String> values = new TreeSet<>();
+        for (Map<String, String> tags : series(measure, matchers, range)) {
+            String value = tags.get(tag);
+            if (value != null && !value.isEmpty()) {
+                values.add(value);
+            }
+        }
+        return new ArrayList<>(values);
+    }
+
+    /** The shards of the segments overlapping {@code range}, oldest segment first. */
+    private List<Shard> shardsOverlapping(TimeRange range) {
+        List<Shard> shards = new ArrayList<>();
+        synchronized (this) {
+            ensureOpen();
+            for (SegmentState state : segments.values()) {
+                if (range.overlaps(state.info.startMillis(), state.info.endMillis())) {
+                    shards.addAll(state.shards.values());
+                }
+            }
+        }
+        return shards;
     }
 
     @Override
