@@ -80,7 +80,7 @@ public final class SeriesIndex {
         TreeSet<String> found = new TreeSet<>();
         if (values != null) {
             for (Map.Entry<String, PostingList> value : values.entrySet()) {
-                if (!found.contains(value.getKey()) && intersects(value.getValue().ids(), ids)) {
+                if (intersect(value.getValue().ids(), ids).length > 0) {
                     found.add(value.getKey());
                 }
             }
@@ -177,19 +177,6 @@ public final class SeriesIndex {
             }
         }
         return n == out.length ? out : Arrays.copyOf(out, n);
-    }
-
-    private static boolean intersects(long[] a, long[] b) {
-        for (int i = 0, j = 0; i < a.length && j < b.length;) {
-            if (a[i] < b[j]) {
-                i++;
-            } else if (a[i] > b[j]) {
-                j++;
-            } else {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Drops repeats from the first {@code size} (sorted) ids in place; @return how many remain. */
