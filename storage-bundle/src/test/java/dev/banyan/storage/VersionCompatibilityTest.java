@@ -102,20 +102,6 @@ public class VersionCompatibilityTest {
     }
 
     @Test
-    public void s2_malformedJsonIsAnOrdinaryErrorNamingTheFile() throws Exception {
-        Path root = tmp.getRoot().toPath();
-        Path seg = plantSegment(root.resolve("g1"), "seg-20240101", "{\"version\":\"1.5.0\",", true);
-        try {
-            StorageFixture.engine(root).open("g1", DAILY);
-            fail("malformed metadata must not open");
-        } catch (StorageException e) {
-            assertTrue(e.getMessage(), e.getMessage().contains(seg.resolve("metadata").toString()));
-            assertFalse("retrying may help once the file is repaired", PermanentErrors.isPermanent(e));
-        }
-        assertFalse("[S8]", Files.exists(root.resolve("g1/lock")));
-    }
-
-    @Test
     public void s2_createdSegmentsUseTheJsonFormat() throws Exception {
         Path root = tmp.getRoot().toPath();
         try (Tsdb db = StorageFixture.engine(root).open("g1", DAILY)) {

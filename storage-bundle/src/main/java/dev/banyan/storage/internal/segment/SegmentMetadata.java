@@ -15,7 +15,7 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
-import dev.banyan.storage.api.StorageException;
+import dev.banyan.storage.api.CorruptSegmentException;
 
 /**
  * [S2] The {@code metadata} file of a segment. Two formats are read: the current JSON object
@@ -41,10 +41,10 @@ public record SegmentMetadata(String version, Long endMillis) {
             // JSON is a subset of YAML flow syntax, so the YAML parser the engine already has reads it.
             parsed = new Yaml(new SafeConstructor(new LoaderOptions())).load(body);
         } catch (RuntimeException e) {
-            throw new StorageException("malformed segment metadata in " + file + ": " + e.getMessage(), e);
+            throw malformed(file, e.getMessage(), e);
         }
         if (!(parsed instanceof Map<?, ?> map) || !(map.get("version") instanceof String version)) {
-            throw new StorageException("malformed segment metadata in " + file + ": no \"version\" string");
+            throw malformed(file, "no \"version\" string", null);
         }
         Object end = map.get("endTime");
         if (end == null) {
@@ -53,8 +53,20 @@ public record SegmentMetadata(String version, Long endMillis) {
         try {
             return new SegmentMetadata(version, OffsetDateTime.parse(String.valueOf(end)).toInstant().toEpochMilli());
         } catch (DateTimeParseException e) {
-            throw new StorageException("malformed segment metadata in " + file + ": endTime " + end + " is not RFC 3339", e);
+            throw malformed(file, "endTime " + end + " is not RFC 3339", e);
         }
+    }
+
+    /**
+     * [S2] Malformed metadata is permanent: the file is already on disk, so waiting cannot repair it
+     * (only an operator can). The message names the file.
+     */
+    private static CorruptSegmentException malformed(Path file, String problem, Throwable cause) {
+        CorruptSegmentException error = new CorruptSegmentException(file, "malformed segment metadata (" + problem + ")");
+        if (cause != null) {
+            error.initCause(cause);
+        }
+        return error;
     }
 
     public byte[] toJson(ZoneId zone) {

@@ -132,7 +132,10 @@ final class TsdbImpl implements Tsdb {
                 try {
                     start = grid.parseDirName(name);
                 } catch (IllegalArgumentException e) {
-                    throw new StorageException("failed to load: " + entry, e);
+                    // [S11] A name on disk does not change by waiting: permanent.
+                    CorruptSegmentException error = new CorruptSegmentException(entry, "failed to load");
+                    error.initCause(e);
+                    throw error;
                 }
                 found.put(start, entry);
             }
