@@ -136,9 +136,15 @@ final class KarafInstance implements AutoCloseable {
         }
     }
 
+    /** {@code bin/karaf run}: foreground, the log on the console, as the README starts it. */
     void start() throws IOException {
+        start("run");
+    }
+
+    /** {@code bin/karaf <mode>}, e.g. {@code server}: foreground without the log on the console. */
+    void start(String mode) throws IOException {
         isolatePorts();
-        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/karaf").toString(), "run").directory(home.toFile());
+        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/karaf").toString(), mode).directory(home.toFile());
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         process = ChildJvm.startProcess(builder);
     }

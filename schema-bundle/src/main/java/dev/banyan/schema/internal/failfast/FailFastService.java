@@ -1,5 +1,9 @@
 package dev.banyan.schema.internal.failfast;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
@@ -22,6 +26,9 @@ public final class FailFastService implements FailFast {
 
     private static final Logger LOG = LoggerFactory.getLogger(FailFastService.class);
 
+    private static final PrintStream PROCESS_STDERR = new PrintStream(new FileOutputStream(FileDescriptor.err), true,
+            StandardCharsets.UTF_8);
+
     private final Action action;
     private final AtomicBoolean tripped = new AtomicBoolean();
 
@@ -38,9 +45,9 @@ public final class FailFastService implements FailFast {
         }
         LOG.error(line, cause);
         if (!logReachesConsole()) {
-            // An operator watching the terminal must see it exactly once.
-            System.err.println(line);
-            System.err.flush();
+            // An operator watching the terminal must see it exactly once. Not System.err: in a Karaf
+            // shell command's thread that is the session's stream, and the session is about to die.
+            PROCESS_STDERR.println(line);
         }
         action.execute(line, cause);
     }

@@ -1,0 +1,81 @@
+package dev.banyan.karaf;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * Scripts read only what a command prints: the server's log and its own stderr stay on the server's
+ * terminal and never reach a {@code bin/client} session, whatever the thread that logs.
+ */
+public class KarafShellOutputTest {
+
+    private static final Duration BOOT = Duration.ofSeconds(180);
+    /** The console log pattern of etc/org.ops4j.pax.logging.cfg: {@code HH:mm:ss.SSS LEVEL [thread]}. */
+    private static final Pattern LOG_LINE = Pattern.compile("\\d{2}:\\d{2}:\\d{2}\\.\\d{3} +(TRACE|DEBUG|INFO|WARN|ERROR|FATAL)");
+
+    @Rule
+    public TemporaryFolder tmp = new TemporaryFolder();
+
+    @Test
+    public void eachCommandsOutputIsExactlyWhatItPrints() throws Exception {
+        try (KarafInstance karaf = KarafInstance.create(tmp.newFolder("output").toPath())) {
+            karaf.start();
+            karaf.awaitServing(BOOT);
+            // An operator adjusting a log level makes pax-logging rebuild its console appender while
+            // the shell's per-session System.out is installed; the log must still not follow it.
+            assertExactly(karaf.client("log:set INFO dev.banyan"), 0, "");
+            assertExactly(karaf.client("banyan:group-create --shards 1 --interval 1d --ttl 30d g2"), 0,
+                    "Created group g2 (revision 1)\n");
+            assertExactly(karaf.client("banyan:measure-create --tag host:STRING --field value:DOUBLE --entity host g2 cpu"), 0,
+                    "Created measure g2/cpu (revision 2)\n");
+            assertExactly(karaf.client("banyan:write --tags host=h1 --fields value=1.5 --time 2024-01-01T12:00:00Z g2 cpu"), 0,
+                    "Wrote 1 point to g2/cpu at 2024-01-01T12:00:00Z\n");
+            assertExactly(karaf.client("banyan:write --tags host=h1 --fields valu=1.5 --time 2024-01-01T12:00:00Z g2 cpu"), 1,
+                    "Error executing command: measure g2/cpu: point 0: missing field 'value'\n");
+            for (String command : List.of("banyan:status", "banyan:group-list", "banyan:measure-list g2", "banyan:check",
+                    "banyan:query --from 2024-01-01T00:00:00Z --to 2024-01-02T00:00:00Z g2 cpu")) {
+                KarafInstance.Result result = karaf.client(command);
+                assertEquals(command + ": " + result.output(), 0, result.status());
+                assertFalse(command + " printed a log line: " + result.output(), LOG_LINE.matcher(result.output()).find());
+            }
+            assertTrue("the log itself still reaches the server's console",
+                    karaf.output().contains("Opened group g2"));
+            assertEquals(0, karaf.shutdown(Duration.ofSeconds(60)));
+        }
+    }
+
+    @Test
+    public void fatalLineOfAFailureMetInACommandGoesToTheServersStderrNotTheSession() throws Exception {
+        try (KarafInstance karaf = KarafInstance.create(tmp.newFolder("stderr").toPath())) {
+            // 'server': no log on the console, so fail-fast prints its FATAL line to stderr itself.
+            karaf.start("server");
+            karaf.awaitServing(BOOT);
+            Path segment = Files.createDirectories(karaf.dataRoot().resolve("legacy/seg-20240101"));
+            Files.writeString(segment.resolve("metadata"), "1.3.0\n");
+            Files.createDirectories(segment.resolve("shard-0"));
+            // The group opens on the command's own thread, where System.err is the session's.
+            KarafInstance.Result result = karaf.client("banyan:group-create legacy");
+            assertEquals("exit status; output:\n" + karaf.output(), 1, karaf.awaitExit(Duration.ofSeconds(60)));
+            assertFalse("FATAL reached the client: " + result.output(), result.output().contains("FATAL"));
+            List<String> fatal = karaf.fatalLines();
+            assertEquals("exactly one FATAL line on the server's stderr:\n" + karaf.output(), 1, fatal.size());
+            assertTrue(fatal.get(0), fatal.get(0).contains("incompatible version 1.3.0"));
+        }
+    }
+
+    private static void assertExactly(KarafInstance.Result result, int status, String output) {
+        assertEquals(output, result.output());
+        assertEquals(result.output(), status, result.status());
+    }
+}
