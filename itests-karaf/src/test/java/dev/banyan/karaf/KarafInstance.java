@@ -123,6 +123,11 @@ final class KarafInstance implements AutoCloseable {
         appendProperty("etc/" + file, key, value);
     }
 
+    /** Sets {@code key = value} in {@code etc/<pid>.cfg}, replacing an earlier line for the key. */
+    void configure(String pid, String key, String value) throws IOException {
+        setProperty(pid + ".cfg", key, value);
+    }
+
     private void appendProperty(String file, String key, Object value) throws IOException {
         Path cfg = home.resolve(file);
         String text = Files.exists(cfg) ? Files.readString(cfg) : "";

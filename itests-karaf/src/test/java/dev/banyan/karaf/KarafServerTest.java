@@ -73,9 +73,41 @@ public class KarafServerTest {
             dev.banyan.testsupport.Await.until("group dir under the new data root", Duration.ofSeconds(30),
                     () -> Files.isDirectory(moved.resolve("moved_probe")));
             assertOk(karaf.client("banyan:status"), "moved_probe");
+            // One data root: the registry moved with it (the live variant of the fresh-assembly test).
+            assertTrue("registry moved with the data root",
+                    Files.readString(moved.resolve(".registry/schema.yaml")).contains("name: moved_probe"));
             assertEquals("clean shutdown", 0, karaf.shutdown(Duration.ofSeconds(60)));
             assertEquals("every lock released", List.of(), karaf.lockFiles());
             assertTrue("no lock under the moved root either", Files.notExists(moved.resolve("moved_probe/lock")));
+        }
+    }
+
+    /**
+     * Setting only the storage {@code dataRoot} (as the README suggests for data you keep) moves
+     * everything: a fresh assembly (what {@code mvn clean} leaves) pointed at the same root serves
+     * the same groups and points.
+     */
+    @Test
+    public void oneDataRootHoldsTheRegistryAndOutlivesTheAssembly() throws Exception {
+        Path keep = tmp.newFolder("kept-data").toPath();
+        try (KarafInstance first = KarafInstance.create(tmp.newFolder("first").toPath())) {
+            first.configure("dev.banyan.storage", "dataRoot", keep.toString());
+            first.start();
+            first.awaitServing(BOOT);
+            assertOk(first.client("banyan:group-create --shards 1 kept"), "Created group kept");
+            assertOk(first.client("banyan:measure-create --tag host:STRING --field value:DOUBLE --entity host kept cpu"), "Created");
+            assertOk(first.client("banyan:write --tags host=h1 --fields value=4.5 --time 2024-01-01T12:00:00Z kept cpu"), "Wrote 1 point");
+            assertEquals(0, first.shutdown(Duration.ofSeconds(60)));
+            assertTrue("registry under the data root", Files.isRegularFile(keep.resolve(".registry/schema.yaml")));
+            assertTrue("nothing of Banyan left inside the assembly", Files.notExists(first.dataRoot()));
+        }
+        try (KarafInstance fresh = KarafInstance.create(tmp.newFolder("fresh").toPath())) {
+            fresh.configure("dev.banyan.storage", "dataRoot", keep.toString());
+            fresh.start();
+            fresh.awaitServing(BOOT);
+            assertOk(fresh.client("banyan:status"), "kept ");
+            assertOk(fresh.client("banyan:query --from 2024-01-01T00:00:00Z --to 2024-01-02T00:00:00Z kept cpu"), "4.5");
+            assertEquals(0, fresh.shutdown(Duration.ofSeconds(60)));
         }
     }
 

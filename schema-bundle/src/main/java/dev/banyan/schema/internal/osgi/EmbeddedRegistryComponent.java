@@ -95,8 +95,9 @@ public final class EmbeddedRegistryComponent implements SchemaRegistry {
                 + "its registration (killed, cut off) stays listed (etcd backend).", min = "2")
         int nodeLeaseTtlSeconds() default 10;
 
-        @AttributeDefinition(name = "Directory", description = "Where schema.yaml is kept. Empty: "
-                + "<karaf.data>/banyan/.registry in Karaf, else ./banyan-data/.registry.")
+        @AttributeDefinition(name = "Directory", description = "Where schema.yaml is kept (embedded backend). Empty: "
+                + "<dataRoot>/.registry under the storage engine's data root (PID dev.banyan.storage), so that the "
+                + "registry moves with the data.")
         String directory() default "";
 
         @AttributeDefinition(name = "OnInit deadline (seconds)", description = "How long a handler's initialisation "
@@ -108,6 +109,10 @@ public final class EmbeddedRegistryComponent implements SchemaRegistry {
 
     @Reference
     private FailFast failFast;
+
+    /** [R2] One data root: a change of the storage data root restarts the registry on the new one. */
+    @Reference
+    private StorageDataRoot dataRoot;
 
     private SchemaRegistry registry;
     private EtcdBackend etcd;
@@ -136,7 +141,7 @@ public final class EmbeddedRegistryComponent implements SchemaRegistry {
             throw new IllegalArgumentException("dev.banyan.schema.registry: backend = '" + config.backend()
                     + "' is not a backend; use embedded or etcd");
         }
-        Path dir = config.directory().isBlank() ? defaultDirectory() : Path.of(config.directory().strip());
+        Path dir = config.directory().isBlank() ? dataRoot.registryDirectory() : Path.of(config.directory().strip());
         EmbeddedRegistry embedded = new EmbeddedRegistry(dir.toAbsolutePath().normalize(), RetryClock.SYSTEM, onInitTimeout);
         registry = embedded;
         LOG.info("Schema registry at {} (revision {})", embedded.file(), embedded.revision());
@@ -201,11 +206,6 @@ public final class EmbeddedRegistryComponent implements SchemaRegistry {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         }
-    }
-
-    static Path defaultDirectory() {
-        String karafData = System.getProperty("karaf.data");
-        return karafData != null ? Path.of(karafData, "banyan", ".registry") : Path.of("banyan-data", ".registry");
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
