@@ -378,6 +378,7 @@ public final class Shard implements AutoCloseable {
         } finally {
             synchronized (this) {
                 merging = false;
+                notifyAll();
             }
         }
     }
@@ -451,6 +452,19 @@ public final class Shard implements AutoCloseable {
         } finally {
             synchronized (this) {
                 closed = true;
+                // A merge under way would write and delete files after close returned (and after the
+                // group's lock is released): wait for it. No new one starts once closed is set.
+                boolean interrupted = false;
+                while (merging) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }

@@ -62,7 +62,11 @@ final class TsdbImpl implements Tsdb {
     private volatile TsdbOptions options;
     private SegmentGrid grid;
     private long lastTickMillis = Long.MIN_VALUE;
+    /** Set when close begins: from then on writes and new segments are refused. */
+    private boolean closing;
     private boolean closed;
+    /** Writes routed but not yet appended and synced; close waits for them (guarded by this). */
+    private int writesInFlight;
 
     /** A segment and its open shards. */
     private static final class SegmentState {
@@ -392,6 +396,8 @@ final class TsdbImpl implements Tsdb {
                 }
                 targetPoints.get(last)[targetCounts[last]++] = i;
             }
+            // Routed: close now waits for this write to reach its shards before closing them.
+            writesInFlight++;
         }
         List<Shard.SyncToken> tokens = new ArrayList<>(targets.size());
         try {
@@ -403,6 +409,12 @@ final class TsdbImpl implements Tsdb {
             }
         } catch (IOException e) {
             throw new StorageException("group " + group + ": write failed: " + e.getMessage(), e);
+        } finally {
+            synchronized (this) {
+                if (--writesInFlight == 0) {
+                    notifyAll();
+                }
+            }
         }
         tick(newest);
     }
@@ -477,7 +489,7 @@ final class TsdbImpl implements Tsdb {
 
     @Override
     public synchronized void tick(long nowMillis) {
-        if (closed) {
+        if (closing) {
             return;
         }
         if (lastTickMillis != Long.MIN_VALUE && nowMillis < lastTickMillis + TICK_DEBOUNCE.toMillis()) {
@@ -513,7 +525,7 @@ final class TsdbImpl implements Tsdb {
 
     @Override
     public synchronized void applyRetention(long nowMillis) {
-        if (closed || !options.retentionEnabled()) {
+        if (closing || !options.retentionEnabled()) {
             return;
         }
         metrics.retentionsStarted.incrementAndGet();
@@ -537,19 +549,27 @@ final class TsdbImpl implements Tsdb {
         }
     }
 
+    /** True from the moment close begins: the database accepts nothing more. */
     @Override
     public synchronized boolean isClosed() {
-        return closed;
+        return closing;
     }
 
-    /** [S9] Flushes every shard to parts, then unlocks; idempotent. */
+    /**
+     * [S9] Refuses new writes, waits for the writes already routed to reach their shards (so none
+     * opens a shard or a log once the lock is released), flushes every shard to parts, then unlocks;
+     * idempotent (a second caller waits until the first has finished).
+     */
     @Override
     public void close() {
         List<Shard> shards;
         synchronized (this) {
-            if (closed) {
+            if (closing) {
+                awaitUninterruptibly(() -> closed);
                 return;
             }
+            closing = true;
+            awaitUninterruptibly(() -> writesInFlight == 0);
             shards = openShards();
         }
         StorageException failure = null;
@@ -567,6 +587,7 @@ final class TsdbImpl implements Tsdb {
         synchronized (this) {
             closed = true;
             lock.release();
+            notifyAll();
         }
         onClose.accept(this);
         if (failure != null) {
@@ -574,9 +595,27 @@ final class TsdbImpl implements Tsdb {
         }
     }
 
+    /** Waits on this object's monitor (held by the caller) until {@code condition} holds. */
+    private void awaitUninterruptibly(java.util.function.BooleanSupplier condition) {
+        boolean interrupted = false;
+        while (!condition.getAsBoolean()) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void ensureOpen() {
         if (closed) {
             throw new StorageException("database is closed: group " + group);
+        }
+        if (closing) {
+            throw new StorageException("database is closing: group " + group);
         }
     }
 
