@@ -9,6 +9,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -114,7 +115,7 @@ public final class EmbeddedRegistryComponent implements SchemaRegistry {
     @Reference
     private StorageDataRoot dataRoot;
 
-    private SchemaRegistry registry;
+    private volatile SchemaRegistry registry;
     private EtcdBackend etcd;
     private ServiceRegistration<NodeRegistry> nodeService;
     private ServiceTracker<SchemaRepository, SchemaRepository> repositories;
@@ -124,9 +125,24 @@ public final class EmbeddedRegistryComponent implements SchemaRegistry {
         return thread;
     });
     private final Map<SchemaEventHandler, HandlerRegistration> registered = new ConcurrentHashMap<>();
+    /**
+     * DS binds handler services before {@link #activate} has built the registry: those wait here
+     * and are registered once it exists (guarded by this; null once activated).
+     */
+    private Map<SchemaEventHandler, Runnable> pendingUntilActive = new LinkedHashMap<>();
 
     @Activate
     void activate(BundleContext context, Config config) {
+        build(context, config);
+        Map<SchemaEventHandler, Runnable> pending;
+        synchronized (this) {
+            pending = pendingUntilActive;
+            pendingUntilActive = null;
+        }
+        pending.values().forEach(whiteboard::execute);
+    }
+
+    private void build(BundleContext context, Config config) {
         Duration onInitTimeout = Duration.ofSeconds(Math.max(1, config.onInitTimeoutSeconds()));
         String backend = config.backend().strip().toLowerCase(Locale.ROOT);
         if (backend.equals("etcd")) {
@@ -213,19 +229,40 @@ public final class EmbeddedRegistryComponent implements SchemaRegistry {
         String name = String.valueOf(properties.getOrDefault(SchemaEventHandler.NAME_PROPERTY,
                 "service-" + properties.get("service.id")));
         Set<Kind> kinds = kinds(properties.get(SchemaEventHandler.KINDS_PROPERTY));
-        whiteboard.execute(() -> {
+        Runnable registration = () -> {
             try {
                 registered.put(handler, registry.registerHandler(name, kinds, handler));
             } catch (RuntimeException e) {
                 failFast.fail("schema handler " + name + ": initialisation", e);
             }
-        });
+        };
+        synchronized (this) {
+            if (pendingUntilActive != null) {
+                pendingUntilActive.put(handler, registration);
+                return;
+            }
+        }
+        whiteboard.execute(registration);
     }
 
     void unbindHandler(SchemaEventHandler handler) {
-        HandlerRegistration registration = registered.remove(handler);
-        if (registration != null) {
-            registration.close();
+        synchronized (this) {
+            if (pendingUntilActive != null) {
+                pendingUntilActive.remove(handler);
+                return;
+            }
+        }
+        // After any registration of it still queued on the whiteboard thread.
+        Runnable unregister = () -> {
+            HandlerRegistration registration = registered.remove(handler);
+            if (registration != null) {
+                registration.close();
+            }
+        };
+        try {
+            whiteboard.execute(unregister);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            unregister.run(); // deactivating: the whiteboard is shut down
         }
     }
 
