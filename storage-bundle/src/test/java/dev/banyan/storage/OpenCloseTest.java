@@ -115,7 +115,8 @@ public class OpenCloseTest {
             StorageFixture.engine(root).open("g1", DAILY);
             fail("a DAY group cannot hold an HOUR segment");
         } catch (StorageException e) {
-            assertEquals("failed to load: " + hourly, e.getMessage());
+            assertEquals("failed to load (group g1: segmentInterval unit DAY does not match this segment, named for HOUR; "
+                    + "the unit of a group cannot change): " + hourly, e.getMessage());
         }
     }
 

@@ -41,6 +41,15 @@ public interface StorageEngine {
     StorageCounters counters();
 
     /**
+     * [S15] Read-only: the interval unit the segment directories of {@code group} on disk are named
+     * by, empty if the group has no segment (or no directory). A group whose data is named by one
+     * unit can never be opened with another; callers use this to refuse such options up front.
+     *
+     * @since 2.0
+     */
+    Optional<IntervalUnit> segmentUnit(String group);
+
+    /**
      * Offline pre-flight: lists every segment under {@code dataRoot} (any group) that open would
      * refuse for its version or metadata: an unsupported version, unreadable or missing metadata
      * with data present, or an unparsable segment dir name. Reads only; takes no lock.

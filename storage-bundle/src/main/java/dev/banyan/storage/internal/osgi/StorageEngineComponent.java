@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.banyan.storage.api.SegmentProblem;
 import dev.banyan.storage.api.StorageCounters;
+import dev.banyan.storage.api.IntervalUnit;
 import dev.banyan.storage.api.StorageEngine;
 import dev.banyan.storage.api.Tsdb;
 import dev.banyan.storage.api.TsdbOptions;
@@ -52,7 +53,7 @@ public final class StorageEngineComponent implements StorageEngine {
         String dataRoot() default "";
 
         @AttributeDefinition(name = "Retention interval (minutes)", description = "How often expired segments are "
-                + "deleted in every open group, besides the checks made as data arrives.", min = "1")
+                + "deleted in every open group, besides the checks made as data arrives; at least 1.", min = "1")
         long retentionIntervalMinutes() default 1440;
     }
 
@@ -156,6 +157,11 @@ public final class StorageEngineComponent implements StorageEngine {
     @Override
     public StorageCounters counters() {
         return engine.counters();
+    }
+
+    @Override
+    public Optional<IntervalUnit> segmentUnit(String group) {
+        return engine.segmentUnit(group);
     }
 
     @Override

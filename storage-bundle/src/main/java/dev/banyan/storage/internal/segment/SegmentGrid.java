@@ -77,6 +77,19 @@ public final class SegmentGrid {
         }
     }
 
+    /** The interval unit a segment dir name is written for, if it is a segment dir name at all. */
+    public static java.util.Optional<IntervalUnit> unitOf(String name) {
+        for (IntervalUnit unit : IntervalUnit.values()) {
+            try {
+                new SegmentGrid(new IntervalRule(unit, 1), java.time.ZoneOffset.UTC).parseDirName(name);
+                return java.util.Optional.of(unit);
+            } catch (IllegalArgumentException e) {
+                // not this unit
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     private LocalDateTime local(long millis) {
         return LocalDateTime.ofInstant(java.time.Instant.ofEpochMilli(millis), zone);
     }

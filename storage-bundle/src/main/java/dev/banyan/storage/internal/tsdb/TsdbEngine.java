@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
 import dev.banyan.storage.api.SegmentProblem;
 import dev.banyan.storage.api.StorageCounters;
 import dev.banyan.storage.api.StorageEngine;
+import dev.banyan.storage.internal.segment.SegmentGrid;
+import dev.banyan.storage.api.IntervalUnit;
 import dev.banyan.storage.api.StorageException;
 import dev.banyan.storage.api.Tsdb;
 import dev.banyan.storage.api.TsdbOptions;
@@ -123,6 +125,21 @@ public final class TsdbEngine implements StorageEngine, AutoCloseable {
     @Override
     public StorageCounters counters() {
         return metrics.snapshot();
+    }
+
+    @Override
+    public Optional<IntervalUnit> segmentUnit(String group) {
+        checkName(group);
+        Path dir = dataRoot.resolve(group);
+        if (!Files.isDirectory(dir)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(SegmentGrid.PREFIX)).sorted()
+                    .map(SegmentGrid::unitOf).flatMap(Optional::stream).findFirst();
+        } catch (IOException e) {
+            throw new StorageException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -137,7 +137,11 @@ final class TsdbImpl implements Tsdb {
                     start = grid.parseDirName(name);
                 } catch (IllegalArgumentException e) {
                     // [S11] A name on disk does not change by waiting: permanent.
-                    CorruptSegmentException error = new CorruptSegmentException(entry, "failed to load");
+                    CorruptSegmentException error = SegmentGrid.unitOf(name)
+                            .map(unit -> new CorruptSegmentException(entry, "failed to load (group " + group
+                                    + ": segmentInterval unit " + options.segmentInterval().unit()
+                                    + " does not match this segment, named for " + unit + "; the unit of a group cannot change)"))
+                            .orElseGet(() -> new CorruptSegmentException(entry, "failed to load"));
                     error.initCause(e);
                     throw error;
                 }
