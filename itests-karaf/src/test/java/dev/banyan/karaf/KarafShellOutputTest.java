@@ -49,6 +49,30 @@ public class KarafShellOutputTest {
                 assertEquals(command + ": " + result.output(), 0, result.status());
                 assertFalse(command + " printed a log line: " + result.output(), LOG_LINE.matcher(result.output()).find());
             }
+            // [R11] Schema changes through the shell: additive ones accepted, others refused up front naming
+            // the object and the field, and group-delete saying what happens to the data.
+            Path data = karaf.dataRoot().resolve("g2");
+            assertExactly(karaf.client("banyan:measure-update --field extra:DOUBLE g2 cpu"), 0, "Updated measure g2/cpu (revision 3)\n");
+            assertExactly(karaf.client("banyan:group-update --ttl 60d g2"), 0, "Updated group g2 (revision 4)\n");
+            KarafInstance.Result unit = karaf.client("banyan:group-update --interval 1h g2");
+            assertEquals(unit.output(), 1, unit.status());
+            assertTrue(unit.output(), unit.output().startsWith(
+                    "Error executing command: group g2: field 'segmentInterval': the unit cannot change from DAY to HOUR"));
+            assertExactly(karaf.client("banyan:measure-delete g2 cpu"), 0,
+                    "Deleted measure g2/cpu from the schema; its stored points stay in group g2's data\n");
+            assertExactly(karaf.client("banyan:group-delete g2"), 0, "Deleted group g2 from the schema; its data stays at " + data
+                    + ". Creating group g2 again (same segment interval unit) serves it again; banyan:group-delete --drop-data g2 "
+                    + "deletes it.\n");
+            KarafInstance.Result recreate = karaf.client("banyan:group-create --interval 1h g2");
+            assertEquals(recreate.output(), 1, recreate.status());
+            assertTrue(recreate.output(), recreate.output().startsWith("Error executing command: group g2: field 'segmentInterval': "
+                    + "unit HOUR does not match the data already stored at " + data + ", whose segments are named for DAY"));
+            assertExactly(karaf.client("banyan:group-delete --drop-data g2"), 0, "Deleted the data of group g2 at " + data + "\n");
+            assertExactly(karaf.client("banyan:group-create --interval 1h g2"), 0, "Created group g2 (revision 7)\n");
+            assertExactly(karaf.client("banyan:status"), 0, "Group | State   | Measures | Reason\n"
+                    + "------+---------+----------+-------\n"
+                    + "g2    | SERVING | 0        |\n"
+                    + "Ready: serving 1 group(s)\n");
             assertTrue("the log itself still reaches the server's console",
                     karaf.output().contains("Opened group g2"));
             assertEquals(0, karaf.shutdown(Duration.ofSeconds(60)));

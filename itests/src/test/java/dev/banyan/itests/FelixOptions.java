@@ -11,7 +11,7 @@ import java.util.List;
 
 import org.ops4j.pax.exam.Option;
 
-/** The framework every in-Felix test starts: SCR, Config Admin, SLF4J, SnakeYAML, the ANTLR runtime, Jackson and every project bundle. */
+/** The framework every in-Felix test starts: SCR, Config Admin, Metatype, SLF4J, SnakeYAML, the ANTLR runtime, Jackson and every project bundle. */
 public final class FelixOptions {
 
     private FelixOptions() {
@@ -34,6 +34,7 @@ public final class FelixOptions {
         options.add(mavenBundle("org.osgi", "org.osgi.service.component", version("osgi.component")));
         options.add(mavenBundle("org.apache.felix", "org.apache.felix.scr", version("felix.scr")));
         options.add(mavenBundle("org.apache.felix", "org.apache.felix.configadmin", version("felix.configadmin")));
+        options.add(mavenBundle("org.apache.felix", "org.apache.felix.metatype", version("felix.metatype")));
         options.add(mavenBundle("org.slf4j", "slf4j-api", version("slf4j")));
         options.add(mavenBundle("org.slf4j", "slf4j-simple", version("slf4j")));
         options.add(mavenBundle("org.yaml", "snakeyaml", version("snakeyaml")));

@@ -130,6 +130,11 @@ public class FelixServicesTest {
         }
         Object errors = ManagementFactory.getPlatformMBeanServer().getAttribute(new ObjectName("dev.banyan:type=SchemaRepository"), "Errors");
         assertEquals("[R10] repository counters over JMX", 0L, errors);
+        assertEquals("[R11] readiness over JMX", Boolean.TRUE,
+                ManagementFactory.getPlatformMBeanServer().getAttribute(new ObjectName("dev.banyan:type=SchemaRepository"), "Ready"));
+        assertEquals("serving 1 group(s)",
+                ManagementFactory.getPlatformMBeanServer().getAttribute(new ObjectName("dev.banyan:type=SchemaRepository"), "Readiness"));
+        assertTrue("[R11] readiness through the API the HTTP bundle uses", measures.readiness().ready());
 
         // [R3] A handler published as a DS/OSGi service (whiteboard) is initialised, then hears events.
         List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();

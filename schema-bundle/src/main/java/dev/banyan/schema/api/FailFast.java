@@ -17,4 +17,14 @@ public interface FailFast {
      * @param context what was being done, e.g. {@code group g1: processing ADD}
      */
     void fail(String context, Throwable cause);
+
+    /**
+     * Whether a failure has been reported: the server is on its way out, so nothing may start,
+     * restart or announce that it serves any more.
+     *
+     * @since 1.1
+     */
+    default boolean hasFailed() {
+        return false;
+    }
 }

@@ -15,4 +15,15 @@ public interface GroupDatabaseSupplier {
      *                   no retry can succeed; any other failure is retried
      */
     GroupDatabase open(Group group) throws Exception;
+
+    /**
+     * [R11] Read-only: refuses a group definition the data this node already stores for the group
+     * can never be opened with (for example a segment interval unit other than its segments are
+     * named by). Opens and creates nothing.
+     *
+     * @throws InvalidSchemaException naming the group and the field
+     * @since 1.1
+     */
+    default void check(Group group) throws Exception {
+    }
 }

@@ -23,4 +23,16 @@ public interface SchemaEventHandler {
     }
 
     void onEvent(SchemaEvent event) throws Exception;
+
+    /**
+     * [R11] Called before the registry commits an added or updated object of a kind this handler
+     * registered for; throwing refuses the change (nothing is stored, no event is sent). A handler
+     * refuses here what it could never apply, such as a group its node's stored data cannot be
+     * opened with. Must not change anything.
+     *
+     * @throws InvalidSchemaException naming the object and the field (any other exception refuses too)
+     * @since 1.1
+     */
+    default void validate(SchemaEvent proposed) throws Exception {
+    }
 }

@@ -21,4 +21,16 @@ public interface SchemaRepository {
     Optional<Measure> measure(String group, String name);
 
     RepositoryCounters counters();
+
+    /**
+     * [R11] The node's readiness, the one state behind {@code banyan:status}, the JMX attribute
+     * {@code Ready} of {@code dev.banyan:type=SchemaRepository} and HTTP {@code /-/ready}: ready only
+     * once boot has initialised every group and while every group of the registry is SERVING (open
+     * with its storage on this node); never again once fail-fast has started or the repository is
+     * closing. While this service is not registered (booting, or storage not available), the node
+     * is not ready either.
+     *
+     * @since 1.1
+     */
+    Readiness readiness();
 }

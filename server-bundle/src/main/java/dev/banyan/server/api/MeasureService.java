@@ -6,6 +6,7 @@ import java.util.Map;
 import org.osgi.annotation.versioning.ProviderType;
 
 import dev.banyan.schema.api.GroupStatus;
+import dev.banyan.schema.api.Readiness;
 import dev.banyan.storage.api.Query;
 import dev.banyan.storage.api.QueryResult;
 import dev.banyan.storage.api.TagMatcher;
@@ -53,4 +54,13 @@ public interface MeasureService {
 
     /** Every group of the registry on this node: serving, portable or failed with the reason. */
     List<GroupStatus> status();
+
+    /**
+     * [R11] Whether this node serves every group with its storage (the state behind HTTP
+     * {@code /-/ready} and {@code banyan:status}); see {@code SchemaRepository.readiness()}. While
+     * this service is not registered, the node is not ready either.
+     *
+     * @since 1.1
+     */
+    Readiness readiness();
 }

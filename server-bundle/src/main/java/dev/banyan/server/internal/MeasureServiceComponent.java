@@ -9,6 +9,7 @@ import org.osgi.service.component.annotations.Reference;
 
 import dev.banyan.schema.api.GroupDatabase;
 import dev.banyan.schema.api.GroupStatus;
+import dev.banyan.schema.api.Readiness;
 import dev.banyan.schema.api.Measure;
 import dev.banyan.schema.api.SchemaRepository;
 import dev.banyan.server.api.DataPoint;
@@ -77,6 +78,11 @@ public final class MeasureServiceComponent implements MeasureService {
     @Override
     public List<GroupStatus> status() {
         return repository.status();
+    }
+
+    @Override
+    public Readiness readiness() {
+        return repository.readiness();
     }
 
     private Measure measure(String group, String measure) {

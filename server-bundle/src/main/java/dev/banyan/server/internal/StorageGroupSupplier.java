@@ -10,6 +10,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import dev.banyan.schema.api.Group;
 import dev.banyan.schema.api.GroupDatabase;
 import dev.banyan.schema.api.GroupDatabaseSupplier;
+import dev.banyan.schema.api.InvalidSchemaException;
 import dev.banyan.storage.api.Durability;
 import dev.banyan.storage.api.IntervalRule;
 import dev.banyan.storage.api.IntervalUnit;
@@ -46,6 +47,17 @@ public final class StorageGroupSupplier implements GroupDatabaseSupplier {
     @Override
     public GroupDatabase open(Group group) {
         return new StorageGroupDatabase(engine.open(group.name(), options(group, durability)));
+    }
+
+    /** [S15] A group's data is named by its segment interval unit: another unit can never open it. */
+    @Override
+    public void check(Group group) {
+        var unit = group.resourceOpts().segmentInterval().unit();
+        engine.segmentUnit(group.name()).filter(stored -> !stored.name().equals(unit.name())).ifPresent(stored -> {
+            throw new InvalidSchemaException(group.describe(), "segmentInterval", "unit " + unit + " does not match the data "
+                    + "already stored at " + engine.dataRoot().resolve(group.name()) + ", whose segments are named for " + stored
+                    + "; keep " + stored + ", or delete that data first (banyan:group-delete --drop-data " + group.name() + ")");
+        });
     }
 
     static TsdbOptions options(Group group, Durability durability) {

@@ -55,7 +55,7 @@ public final class DataCommands {
     @Command(scope = "banyan", name = "write", description = "Writes one point of a measure (validated against its schema).")
     public static class Write implements Action {
 
-        @Reference
+        @Reference(optional = true)
         private MeasureService measures;
 
         @Reference
@@ -93,7 +93,7 @@ public final class DataCommands {
                 }
             }
             long ts = Durations.time("--time", time);
-            measures.write(group, measure, List.of(new DataPoint(ts, pairs("--tags", tags), values)));
+            NotReady.check(measures).write(group, measure, List.of(new DataPoint(ts, pairs("--tags", tags), values)));
             System.out.println("Wrote 1 point to " + group + "/" + measure + " at " + Instant.ofEpochMilli(ts));
             return null;
         }
@@ -104,7 +104,7 @@ public final class DataCommands {
             + "group and per time bucket.")
     public static class QueryCommand implements Action {
 
-        @Reference
+        @Reference(optional = true)
         private MeasureService measures;
 
         @Argument(index = 0, name = "group", required = true, description = "Group")
@@ -167,7 +167,7 @@ public final class DataCommands {
                     query = query.bucket(Durations.millis("--bucket", bucket));
                 }
             }
-            print(measures.query(group, query));
+            print(NotReady.check(measures).query(group, query));
             return null;
         }
 

@@ -17,7 +17,7 @@ import dev.banyan.schema.api.Measure;
 import dev.banyan.schema.api.SchemaRegistry;
 import dev.banyan.schema.api.TagSpec;
 
-/** banyan:measure-create, banyan:measure-list. */
+/** banyan:measure-create, banyan:measure-update, banyan:measure-delete, banyan:measure-list. */
 public final class MeasureCommands {
 
     private MeasureCommands() {
@@ -48,20 +48,28 @@ public final class MeasureCommands {
 
         @Override
         public Object execute() {
-            List<TagSpec> tagSpecs = new ArrayList<>();
-            for (String tag : tags) {
-                String[] parts = split("--tag", tag);
-                tagSpecs.add(new TagSpec(parts[0], TagSpec.TagType.valueOf(type("--tag", parts[1], "STRING", "LONG"))));
-            }
-            List<FieldSpec> fieldSpecs = new ArrayList<>();
-            for (String field : fields) {
-                String[] parts = split("--field", field);
-                fieldSpecs.add(new FieldSpec(parts[0], FieldSpec.FieldType.valueOf(type("--field", parts[1], "DOUBLE", "LONG"))));
-            }
-            Measure created = registry.createMeasure(new Measure(group, name, tagSpecs, fieldSpecs,
+            Measure created = registry.createMeasure(new Measure(group, name, tagSpecs(tags), fieldSpecs(fields),
                     List.of(entity.split(",")), 0, 0));
             System.out.println("Created measure " + created.group() + "/" + created.name() + " (revision " + created.modRevision() + ")");
             return null;
+        }
+
+        static List<TagSpec> tagSpecs(List<String> tags) {
+            List<TagSpec> specs = new ArrayList<>();
+            for (String tag : tags) {
+                String[] parts = split("--tag", tag);
+                specs.add(new TagSpec(parts[0], TagSpec.TagType.valueOf(type("--tag", parts[1], "STRING", "LONG"))));
+            }
+            return specs;
+        }
+
+        static List<FieldSpec> fieldSpecs(List<String> fields) {
+            List<FieldSpec> specs = new ArrayList<>();
+            for (String field : fields) {
+                String[] parts = split("--field", field);
+                specs.add(new FieldSpec(parts[0], FieldSpec.FieldType.valueOf(type("--field", parts[1], "DOUBLE", "LONG"))));
+            }
+            return specs;
         }
 
         private static String[] split(String option, String spec) {
@@ -78,6 +86,69 @@ public final class MeasureCommands {
                 throw new IllegalArgumentException(option + ": type must be one of " + List.of(allowed) + ", got '" + given + "'");
             }
             return upper;
+        }
+    }
+
+    @Service
+    @Command(scope = "banyan", name = "measure-update", description = "Adds fields or tags to a measure; points written "
+            + "before have the new fields absent. Existing fields, tags and the entity cannot change.")
+    public static class Update implements Action {
+
+        @Reference
+        private SchemaRegistry registry;
+
+        @Argument(index = 0, name = "group", required = true, description = "Group of the measure")
+        @Completion(GroupNameCompleter.class)
+        private String group;
+
+        @Argument(index = 1, name = "name", required = true, description = "Measure name")
+        @Completion(MeasureNameCompleter.class)
+        private String name;
+
+        @Option(name = "--tag", multiValued = true, description = "A tag to add, as name:STRING or name:LONG (repeatable)")
+        private List<String> tags = List.of();
+
+        @Option(name = "--field", multiValued = true, description = "A field to add, as name:DOUBLE or name:LONG (repeatable)")
+        private List<String> fields = List.of();
+
+        @Override
+        public Object execute() {
+            Measure current = registry.getMeasure(group, name)
+                    .orElseThrow(() -> new IllegalArgumentException("measure " + group + "/" + name + " does not exist"));
+            List<TagSpec> tagSpecs = new ArrayList<>(current.tags());
+            tagSpecs.addAll(Create.tagSpecs(tags));
+            List<FieldSpec> fieldSpecs = new ArrayList<>(current.fields());
+            fieldSpecs.addAll(Create.fieldSpecs(fields));
+            Measure updated = registry.updateMeasure(new Measure(group, name, tagSpecs, fieldSpecs, current.entity(), 0, 0));
+            System.out.println("Updated measure " + group + "/" + name + " (revision " + updated.modRevision() + ")");
+            return null;
+        }
+    }
+
+    @Service
+    @Command(scope = "banyan", name = "measure-delete", description = "Deletes a measure from the schema. Its stored points "
+            + "stay in the group's data until the group's data is dropped (banyan:group-delete --drop-data).")
+    public static class Delete implements Action {
+
+        @Reference
+        private SchemaRegistry registry;
+
+        @Argument(index = 0, name = "group", required = true, description = "Group of the measure")
+        @Completion(GroupNameCompleter.class)
+        private String group;
+
+        @Argument(index = 1, name = "name", required = true, description = "Measure name")
+        @Completion(MeasureNameCompleter.class)
+        private String name;
+
+        @Override
+        public Object execute() {
+            if (!registry.deleteMeasure(group, name)) {
+                throw new IllegalArgumentException("measure " + group + "/" + name + " does not exist");
+            }
+            System.out.println("Deleted measure " + group + "/" + name + " from the schema; its stored points stay in group "
+                    + group + "'s data");
+            return null;
         }
     }
 

@@ -13,6 +13,7 @@ import org.apache.karaf.shell.support.table.ShellTable;
 import dev.banyan.schema.api.GroupStatus;
 import dev.banyan.schema.api.RegistryState;
 import dev.banyan.schema.api.SchemaRegistry;
+import dev.banyan.schema.api.Readiness;
 import dev.banyan.server.api.MeasureService;
 import dev.banyan.storage.api.SegmentProblem;
 import dev.banyan.storage.api.StorageEngine;
@@ -24,11 +25,11 @@ public final class StatusCommands {
     }
 
     @Service
-    @Command(scope = "banyan", name = "status", description = "Shows whether this server's schema is current, and every group on this node: SERVING, "
-            + "PORTABLE or FAILED with the reason. Fails while the schema may be stale.")
+    @Command(scope = "banyan", name = "status", description = "Shows every group on this node (SERVING, PORTABLE or FAILED "
+            + "with the reason) and whether the node is ready; fails (non-zero exit of bin/client) unless it is ready.")
     public static class Status implements Action {
 
-        @Reference
+        @Reference(optional = true)
         private MeasureService measures;
 
         @Reference
@@ -40,6 +41,7 @@ public final class StatusCommands {
             System.out.println("Schema registry: " + registryState.backend() + ", " + (registryState.current()
                     ? "current at revision " + registryState.revision()
                     : "STALE at revision " + registryState.revision() + ": " + registryState.detail()));
+            NotReady.check(measures);
             ShellTable table = new ShellTable();
             table.column("Group");
             table.column("State");
@@ -50,10 +52,12 @@ public final class StatusCommands {
                         status.reason() == null ? "" : status.reason());
             }
             table.print(System.out);
-            if (!registryState.current()) {
-                // Not ready: scripts and probes see a non-zero exit from bin/client.
-                throw new IllegalStateException("the schema on this server may be stale: " + registryState.detail());
+            Readiness readiness = measures.readiness();
+            if (!readiness.ready()) {
+                // A failing command makes bin/client exit non-zero: scripts and probes can test readiness.
+                throw new IllegalStateException("not ready: " + readiness.reason());
             }
+            System.out.println("Ready: " + readiness.reason());
             return null;
         }
     }
@@ -63,7 +67,7 @@ public final class StatusCommands {
             + "server would refuse (incompatible version, data without metadata) and fails if there is any.")
     public static class Check implements Action {
 
-        @Reference
+        @Reference(optional = true)
         private StorageEngine engine;
 
         @Argument(index = 0, name = "data-root", description = "Data root to check (default: the server's own)")
@@ -71,8 +75,9 @@ public final class StatusCommands {
 
         @Override
         public Object execute() {
-            Path root = dataRoot == null ? engine.dataRoot() : Path.of(dataRoot).toAbsolutePath().normalize();
-            List<SegmentProblem> problems = engine.check(root);
+            StorageEngine storage = NotReady.check(engine, "the storage engine is not running");
+            Path root = dataRoot == null ? storage.dataRoot() : Path.of(dataRoot).toAbsolutePath().normalize();
+            List<SegmentProblem> problems = storage.check(root);
             if (problems.isEmpty()) {
                 System.out.println("OK: every segment under " + root + " can be opened by this release");
                 return null;

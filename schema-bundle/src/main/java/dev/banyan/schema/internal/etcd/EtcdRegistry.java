@@ -34,6 +34,7 @@ import dev.banyan.schema.api.SchemaException;
 import dev.banyan.schema.api.SchemaObject;
 import dev.banyan.schema.api.SchemaRegistry;
 import dev.banyan.schema.internal.registry.HandlerList;
+import dev.banyan.schema.internal.registry.SchemaEvolution;
 import dev.banyan.schema.internal.registry.RetryClock;
 
 /**
@@ -413,6 +414,7 @@ public final class EtcdRegistry implements SchemaRegistry, AutoCloseable {
     @Override
     public Group createGroup(Group group) {
         String key = keys.group(group.name());
+        handlers.validate(new SchemaEvent(SchemaEvent.Type.ADD, group, 0));
         JsonNode answer = txn(List.of(compareCreate(key, "EQUAL")), List.of(put(key, codec.encode(group))), group, "created");
         if (!succeeded(answer)) {
             throw new SchemaException("group " + group.name() + " already exists");
@@ -429,6 +431,8 @@ public final class EtcdRegistry implements SchemaRegistry, AutoCloseable {
             if (current == null) {
                 throw new SchemaException("group " + group.name() + " does not exist");
             }
+            SchemaEvolution.checkUpdate((Group) codec.decode(current), group);
+            handlers.validate(new SchemaEvent(SchemaEvent.Type.UPDATE, group, 0));
             JsonNode answer = txn(List.of(compareMod(key, current.modRevision())), List.of(put(key, codec.encode(group))),
                     group, "updated");
             if (succeeded(answer)) {
@@ -468,6 +472,7 @@ public final class EtcdRegistry implements SchemaRegistry, AutoCloseable {
     public Measure createMeasure(Measure measure) {
         String groupKey = keys.group(measure.group());
         String key = keys.measure(measure.group(), measure.name());
+        handlers.validate(new SchemaEvent(SchemaEvent.Type.ADD, measure, 0));
         JsonNode answer = txn(List.of(compareCreate(groupKey, "GREATER"), compareCreate(key, "EQUAL")),
                 List.of(put(key, codec.encode(measure))), measure, "created");
         if (!succeeded(answer)) {
@@ -488,6 +493,8 @@ public final class EtcdRegistry implements SchemaRegistry, AutoCloseable {
             if (current == null) {
                 throw new SchemaException(measure.describe() + " does not exist");
             }
+            SchemaEvolution.checkUpdate((Measure) codec.decode(current), measure);
+            handlers.validate(new SchemaEvent(SchemaEvent.Type.UPDATE, measure, 0));
             JsonNode answer = txn(List.of(compareMod(key, current.modRevision())), List.of(put(key, codec.encode(measure))),
                     measure, "updated");
             if (succeeded(answer)) {

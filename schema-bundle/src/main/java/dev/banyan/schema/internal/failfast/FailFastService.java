@@ -58,6 +58,11 @@ public final class FailFastService implements FailFast {
         return console != null && !console.isBlank() && !"OFF".equalsIgnoreCase(console);
     }
 
+    @Override
+    public boolean hasFailed() {
+        return tripped.get();
+    }
+
     static String fatalLine(String context, Throwable cause) {
         String verdict = PermanentErrors.isPermanent(cause) ? " hit a permanent error, refusing to continue: "
                 : " failed and cannot be retried, refusing to continue: ";

@@ -23,11 +23,11 @@ public final class FailFastComponent implements FailFast {
     @ObjectClassDefinition(name = "Banyan fail-fast", description = "What the server does when it meets an error it must not run with.")
     public @interface Config {
 
-        @AttributeDefinition(name = "Exit status", description = "JVM exit status after a fatal error (non-zero).", min = "1", max = "255")
+        @AttributeDefinition(name = "Exit status", description = "JVM exit status after a fatal error, 1-255.", min = "1", max = "255")
         int exitStatus() default 1;
 
         @AttributeDefinition(name = "Stop timeout (seconds)", description = "How long to wait for the framework to stop "
-                + "(closing databases, releasing locks) before exiting anyway.", min = "1")
+                + "(closing databases, releasing locks) before exiting anyway, at least 1.", min = "1")
         int stopTimeoutSeconds() default 10;
     }
 
@@ -36,12 +36,26 @@ public final class FailFastComponent implements FailFast {
     @Activate
     void activate(BundleContext context, Config config) {
         Framework framework = (Framework) context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION);
-        delegate = new FailFastService(new ExitAction(framework, Math.max(1, config.exitStatus()),
-                Duration.ofSeconds(Math.max(1, config.stopTimeoutSeconds()))));
+        int exitStatus = 1;
+        int stopTimeoutSeconds = 10;
+        try {
+            exitStatus = config.exitStatus();
+            stopTimeoutSeconds = config.stopTimeoutSeconds();
+        } catch (RuntimeException e) {
+            // A bad value here must not cost the server its fail-fast: the configuration guard
+            // reports it (and stops the server at boot), with the defaults in force meanwhile.
+        }
+        delegate = new FailFastService(new ExitAction(framework, Math.max(1, exitStatus),
+                Duration.ofSeconds(Math.max(1, stopTimeoutSeconds))));
     }
 
     @Override
     public void fail(String context, Throwable cause) {
         delegate.fail(context, cause);
+    }
+
+    @Override
+    public boolean hasFailed() {
+        return delegate.hasFailed();
     }
 }

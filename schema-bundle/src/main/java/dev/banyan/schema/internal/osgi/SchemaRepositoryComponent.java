@@ -9,13 +9,14 @@ import javax.management.ObjectName;
 import javax.management.StandardMBean;
 
 import org.osgi.annotation.bundle.Capability;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,8 +52,12 @@ public final class SchemaRepositoryComponent {
     @Reference
     private FailFast failFast;
 
-    /** Greedy: when the joining bundle arrives, the repository restarts with real databases. */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
+    /**
+     * [R11] Mandatory: without storage this node serves nothing, and it never pretends otherwise (a
+     * storage bundle leaving must not turn a data node "portable"). Greedy: a new supplier (a bundle
+     * update) restarts the repository on it.
+     */
+    @Reference(policyOption = ReferencePolicyOption.GREEDY)
     private GroupDatabaseSupplier supplier;
 
     private Repository repository;
@@ -67,6 +72,11 @@ public final class SchemaRepositoryComponent {
     void activate(BundleContext context) {
         repository = new Repository(registry, supplier, failFast, RetryPolicy.defaults());
         registerMBean();
+        if (failFast.hasFailed() || context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).getState() == Bundle.STOPPING) {
+            // [R11] After a FATAL, or while the framework stops, nothing boots or announces serving again.
+            LOG.info("Schema repository not started: the server is stopping");
+            return;
+        }
         boot = new Thread(() -> boot(context), "banyan-schema-boot");
         boot.setDaemon(true);
         boot.start();
@@ -86,20 +96,20 @@ public final class SchemaRepositoryComponent {
             return;
         }
         synchronized (lifecycle) {
-            if (stopping) {
-                // Boot outlived deactivation (onInit may retry for a minute): register nothing.
+            if (stopping || failFast.hasFailed()) {
+                // Boot outlived deactivation (onInit may retry for a minute), or another component
+                // failed meanwhile: register nothing.
                 registration.close();
                 return;
             }
             handlerRegistration = registration;
             service = context.registerService(SchemaRepository.class, repository, null);
         }
-        LOG.info("Schema repository serving {} group(s){}", repository.status().size(),
-                supplier == null ? " (portable: no database supplier)" : "");
+        LOG.info("Schema repository booted: {}", repository.readiness().reason());
     }
 
     @Deactivate
-    void deactivate() throws InterruptedException {
+    void deactivate() {
         synchronized (lifecycle) {
             stopping = true;
             if (service != null) {
@@ -109,7 +119,12 @@ public final class SchemaRepositoryComponent {
                 handlerRegistration.close();
             }
         }
-        boot.join(5_000);
+        if (boot != null) {
+            // Ends an onInit retry wait at once. Never joined: a boot thread that met a permanent
+            // error is held by fail-fast until the process exits, and waiting for it would only
+            // delay that exit. Closing the repository below is what guarantees no database stays open.
+            boot.interrupt();
+        }
         unregisterMBean();
         // Closes every database; a boot still running finds the repository closed and opens no more.
         repository.close();

@@ -77,6 +77,7 @@ public final class EmbeddedRegistry implements SchemaRegistry {
                 throw new SchemaException("group " + group.name() + " already exists");
             }
             Group stored = group.withRevisions(revision + 1, revision + 1);
+            validate(SchemaEvent.Type.ADD, stored);
             commit(() -> groups.put(stored.name(), stored), () -> groups.remove(stored.name()));
             announce(SchemaEvent.Type.ADD, stored);
             return stored;
@@ -91,6 +92,8 @@ public final class EmbeddedRegistry implements SchemaRegistry {
                 throw new SchemaException("group " + group.name() + " does not exist");
             }
             Group stored = group.withRevisions(current.createRevision(), revision + 1);
+            SchemaEvolution.checkUpdate(current, stored);
+            validate(SchemaEvent.Type.UPDATE, stored);
             commit(() -> groups.put(stored.name(), stored), () -> groups.put(current.name(), current));
             announce(SchemaEvent.Type.UPDATE, stored);
             return stored;
@@ -135,6 +138,7 @@ public final class EmbeddedRegistry implements SchemaRegistry {
                 throw new SchemaException(measure.describe() + " already exists");
             }
             Measure stored = measure.withRevisions(revision + 1, revision + 1);
+            validate(SchemaEvent.Type.ADD, stored);
             commit(() -> measures.put(key, stored), () -> measures.remove(key));
             announce(SchemaEvent.Type.ADD, stored);
             return stored;
@@ -164,6 +168,8 @@ public final class EmbeddedRegistry implements SchemaRegistry {
                         + ", not " + expectedModRevision + ": re-read it and apply the change again");
             }
             Measure stored = measure.withRevisions(current.createRevision(), revision + 1);
+            SchemaEvolution.checkUpdate(current, stored);
+            validate(SchemaEvent.Type.UPDATE, stored);
             commit(() -> measures.put(key, stored), () -> measures.put(key, current));
             announce(SchemaEvent.Type.UPDATE, stored);
             return stored;
@@ -198,6 +204,11 @@ public final class EmbeddedRegistry implements SchemaRegistry {
     public HandlerRegistration registerHandler(String name, Set<Kind> kinds, SchemaEventHandler handler) {
         // Holding the lock through init means no change can slip between init and the first event.
         return locked(() -> handlers.register(name, kinds, handler, clock, onInitTimeout));
+    }
+
+    /** [R11] Lets every handler of the object's kind refuse the change before anything is stored. */
+    private void validate(SchemaEvent.Type type, SchemaObject object) {
+        handlers.validate(new SchemaEvent(type, object, revision + 1));
     }
 
     /** Applies a change in memory, persists it, and undoes it in memory if persisting fails. */

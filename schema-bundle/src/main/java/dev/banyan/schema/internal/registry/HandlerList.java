@@ -41,6 +41,27 @@ public final class HandlerList {
         return registered;
     }
 
+    /**
+     * [R11] Lets every handler subscribed to the object's kind refuse a change before the registry
+     * commits it.
+     *
+     * @throws SchemaException (an {@code InvalidSchemaException} naming the object and the field) if one refuses
+     */
+    public void validate(SchemaEvent proposed) {
+        for (Registered handler : handlers) {
+            if (!handler.kinds.contains(proposed.kind())) {
+                continue;
+            }
+            try {
+                handler.handler.validate(proposed);
+            } catch (SchemaException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new SchemaException(proposed.object().describe() + ": refused by " + handler.name + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
     /** Delivers an event to the subscribed handlers; a handler's failure is logged, never propagated. */
     public void announce(SchemaEvent event) {
         for (Registered handler : handlers) {

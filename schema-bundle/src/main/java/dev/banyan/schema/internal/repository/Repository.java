@@ -23,6 +23,8 @@ import dev.banyan.schema.api.GroupDatabaseSupplier;
 import dev.banyan.schema.api.GroupStatus;
 import dev.banyan.schema.api.Kind;
 import dev.banyan.schema.api.Measure;
+import dev.banyan.schema.api.Readiness;
+import dev.banyan.schema.api.RegistryState;
 import dev.banyan.schema.api.RepositoryCounters;
 import dev.banyan.schema.api.SchemaEvent;
 import dev.banyan.schema.api.SchemaEventHandler;
@@ -60,7 +62,9 @@ public final class Repository implements SchemaRepository, SchemaEventHandler, R
     private final AtomicLong panics = new AtomicLong();
     private final AtomicInteger queued = new AtomicInteger();
     /** Set under {@link #initLock} by {@link #close()}: no database is opened after it. */
-    private boolean closed;
+    private volatile boolean closed;
+    /** Set once boot ({@link #onInit}) has initialised every group of the registry. */
+    private volatile boolean booted;
 
     /** @param supplier null for a node that stores no data: every group is portable */
     public Repository(SchemaRegistry registry, GroupDatabaseSupplier supplier, FailFast failFast, RetryPolicy policy) {
@@ -89,6 +93,7 @@ public final class Repository implements SchemaRepository, SchemaEventHandler, R
                 measures.put(key(measure.group(), measure.name()), measure);
             }
         }
+        booted = true;
     }
 
     /** [R7] Synchronous first; failures are classified and escalated or queued. */
@@ -98,6 +103,14 @@ public final class Repository implements SchemaRepository, SchemaEventHandler, R
             apply(event);
         } catch (Throwable t) {
             failed(event, t, 0);
+        }
+    }
+
+    /** [R11] Refuses a group this node's storage could never open with the proposed definition. */
+    @Override
+    public void validate(SchemaEvent proposed) throws Exception {
+        if (supplier != null && proposed.object() instanceof Group group) {
+            supplier.check(group);
         }
     }
 
@@ -220,6 +233,38 @@ public final class Repository implements SchemaRepository, SchemaEventHandler, R
     }
 
     @Override
+    public Readiness readiness() {
+        if (failFast.hasFailed()) {
+            return new Readiness(false, "fail-fast under way");
+        }
+        if (closed) {
+            return new Readiness(false, "stopping");
+        }
+        if (!booted) {
+            return new Readiness(false, "booting");
+        }
+        RegistryState schema = registry.state();
+        if (!schema.current()) {
+            return new Readiness(false, "the schema may be stale: " + schema.detail());
+        }
+        List<GroupStatus> statuses = status();
+        List<String> notServing = statuses.stream().filter(s -> s.state() != GroupStatus.State.SERVING)
+                .map(s -> "group " + s.group() + ": " + s.state() + (s.reason() == null ? "" : " (" + s.reason() + ")")).toList();
+        return notServing.isEmpty() ? new Readiness(true, "serving " + statuses.size() + " group(s)")
+                : new Readiness(false, String.join("; ", notServing));
+    }
+
+    @Override
+    public boolean isReady() {
+        return readiness().ready();
+    }
+
+    @Override
+    public String getReadiness() {
+        return readiness().reason();
+    }
+
+    @Override
     public Optional<GroupDatabase> database(String group) {
         GroupEntry entry = groups.get(group);
         return entry == null ? Optional.empty() : Optional.ofNullable(entry.database());
@@ -260,7 +305,11 @@ public final class Repository implements SchemaRepository, SchemaEventHandler, R
     public void close() {
         workers.shutdownNow();
         try {
-            workers.awaitTermination(30, TimeUnit.SECONDS);
+            // A worker that met a permanent error is held by fail-fast until the process exits:
+            // waiting for it would only delay that exit.
+            if (!failFast.hasFailed()) {
+                workers.awaitTermination(30, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -1,6 +1,6 @@
 package dev.banyan.schema.internal.repository;
 
-/** [R10] The repository counters over JMX ({@code dev.banyan:type=SchemaRepository}). */
+/** [R10][R11] The repository counters and readiness over JMX ({@code dev.banyan:type=SchemaRepository}). */
 public interface RepositoryMetricsMBean {
 
     long getErrors();
@@ -10,4 +10,10 @@ public interface RepositoryMetricsMBean {
     long getPanics();
 
     int getQueuedRetries();
+
+    /** [R11] Every group SERVING with its storage; see {@code SchemaRepository.readiness()}. */
+    boolean isReady();
+
+    /** [R11] Why the node is (not) ready, for an operator. */
+    String getReadiness();
 }

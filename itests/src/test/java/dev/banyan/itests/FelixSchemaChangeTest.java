@@ -1,0 +1,121 @@
+package dev.banyan.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+
+import javax.inject.Inject;
+
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+import dev.banyan.schema.api.Catalog;
+import dev.banyan.schema.api.FieldSpec;
+import dev.banyan.schema.api.Group;
+import dev.banyan.schema.api.IntervalRule;
+import dev.banyan.schema.api.InvalidSchemaException;
+import dev.banyan.schema.api.Measure;
+import dev.banyan.schema.api.ResourceOpts;
+import dev.banyan.schema.api.SchemaRegistry;
+import dev.banyan.schema.api.TagSpec;
+import dev.banyan.server.api.DataPoint;
+import dev.banyan.server.api.MeasureService;
+import dev.banyan.storage.api.Query;
+import dev.banyan.storage.api.StorageEngine;
+import dev.banyan.storage.api.TimeRange;
+
+/**
+ * [S15][R11] The registry never accepts a group definition the node's stored data cannot honour:
+ * refused up front naming the group and the field, with every group still serving (no fail-fast).
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class FelixSchemaChangeTest {
+
+    private static final long T0 = 1_704_067_200_000L;
+
+    @Inject
+    private BundleContext context;
+
+    @Inject
+    private ConfigurationAdmin configAdmin;
+
+    @Configuration
+    public Option[] config() {
+        return FelixOptions.base().toArray(new Option[0]);
+    }
+
+    @Test
+    public void s15_aGroupRecreatedOverKeptDataWithAnotherUnitIsRefusedUpFront() throws Exception {
+        Path root = Files.createTempDirectory(Files.createDirectories(Paths.get(System.getProperty("banyan.reactor.dir"),
+                "itests", "target", "felix-data")), "schema-change").toAbsolutePath().normalize();
+        long registryBefore = serviceId(SchemaRegistry.class);
+        org.osgi.service.cm.Configuration storage = configAdmin.getConfiguration("dev.banyan.storage", "?");
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put("dataRoot", root.toString());
+        storage.update(properties);
+        // Storage and (through its dataRoot) the registry re-activate; the repository follows them.
+        Await.until(Duration.ofSeconds(30), () -> serviceId(SchemaRegistry.class) > registryBefore
+                && service(StorageEngine.class).map(StorageEngine::dataRoot).filter(root::equals).isPresent()
+                && service(MeasureService.class).map(m -> m.readiness().ready()).orElse(false) ? null : "not serving on " + root);
+        SchemaRegistry registry = service(SchemaRegistry.class).orElseThrow();
+        Group daily = registry.createGroup(Group.of("kept", Catalog.MEASURE, new ResourceOpts(1, IntervalRule.days(1), IntervalRule.days(7))));
+        Measure cpu = new Measure("kept", "cpu", List.of(new TagSpec("host", TagSpec.TagType.STRING)),
+                List.of(new FieldSpec("value", FieldSpec.FieldType.DOUBLE)), List.of("host"), 0, 0);
+        registry.createMeasure(cpu);
+        MeasureService measures = service(MeasureService.class).orElseThrow();
+        measures.write("kept", "cpu", List.of(new DataPoint(T0, Map.of("host", "h1"), Map.of("value", 4.5))));
+
+        // updateGroup changing the unit: refused by the registry, the group keeps serving.
+        try {
+            registry.updateGroup(Group.of("kept", Catalog.MEASURE, new ResourceOpts(1, IntervalRule.hours(1), IntervalRule.days(7))));
+            fail("unit change accepted");
+        } catch (InvalidSchemaException e) {
+            assertTrue(e.getMessage(), e.getMessage().startsWith("group kept: field 'segmentInterval': the unit cannot change from DAY to HOUR"));
+        }
+        // Deleted from the schema, the data kept; created again with another unit: refused, naming the field.
+        registry.deleteMeasure("kept", "cpu");
+        registry.deleteGroup("kept");
+        try {
+            registry.createGroup(Group.of("kept", Catalog.MEASURE, new ResourceOpts(1, IntervalRule.hours(1), IntervalRule.days(7))));
+            fail("a unit the kept data cannot be opened with was accepted");
+        } catch (InvalidSchemaException e) {
+            assertTrue(e.getMessage(), e.getMessage().startsWith("group kept: field 'segmentInterval': unit HOUR does not match the data "
+                    + "already stored at " + root.resolve("kept") + ", whose segments are named for DAY"));
+        }
+        assertTrue("refused before anything was stored", registry.getGroup("kept").isEmpty());
+        assertTrue("still ready: " + measures.readiness(), measures.readiness().ready());
+        // With the unit of its data, the group serves its kept points again.
+        registry.createGroup(Group.of("kept", Catalog.MEASURE, daily.resourceOpts()));
+        registry.createMeasure(cpu);
+        Await.until(Duration.ofSeconds(30), () -> measures.readiness().ready() ? null : measures.readiness().reason());
+        assertEquals(1, measures.query("kept", Query.of("cpu", new TimeRange(T0, T0 + 1))).series().size());
+    }
+
+    private long serviceId(Class<?> type) {
+        ServiceReference<?> reference = context.getServiceReference(type);
+        return reference == null ? -1 : (Long) reference.getProperty("service.id");
+    }
+
+    private <T> java.util.Optional<T> service(Class<T> type) {
+        ServiceReference<T> reference = context.getServiceReference(type);
+        return reference == null ? java.util.Optional.empty() : java.util.Optional.ofNullable(context.getService(reference));
+    }
+}

@@ -1,0 +1,144 @@
+package dev.banyan.schema.internal.config;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ConfigurationPlugin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.MetaTypeInformation;
+import org.osgi.service.metatype.MetaTypeService;
+import org.osgi.service.metatype.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.banyan.initerror.PermanentErrors;
+import dev.banyan.schema.api.FailFast;
+
+/**
+ * [R11] The one gate every Banyan configuration ({@code dev.banyan.*} PIDs) passes before a component
+ * sees it, checked against the metatype of the bundle that declares the PID (see
+ * {@link ConfigurationCheck}):
+ * <ul>
+ * <li>at boot (when this guard starts), a bad value anywhere stops the server: one FATAL line naming
+ * every PID, property, value and what is allowed, then a non-zero exit;</li>
+ * <li>live (Config Admin, e.g. an edit of {@code etc/*.cfg}), a bad value is rejected with one ERROR
+ * line saying the same, and components keep the configuration last accepted for the PID (the
+ * defaults if none was): as a {@link ConfigurationPlugin}, the guard hands them that one instead.</li>
+ * </ul>
+ * Ranked last among the plugins that may change a configuration, so it sees values as components
+ * would (after interpolation).
+ */
+@Component(service = ConfigurationPlugin.class, immediate = true,
+        property = {ConfigurationPlugin.CM_RANKING + ":Integer=1000"})
+public final class ConfigurationGuard implements ConfigurationPlugin {
+
+    static final String PID_PREFIX = "dev.banyan.";
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigurationGuard.class);
+
+    @Reference
+    private MetaTypeService metatype;
+
+    @Reference
+    private ConfigurationAdmin configurationAdmin;
+
+    @Reference
+    private FailFast failFast;
+
+    private BundleContext context;
+    /** Per PID, the configuration last accepted; what a component gets while a bad one is stored. */
+    private final Map<String, Dictionary<String, Object>> accepted = new ConcurrentHashMap<>();
+    /** Per PID, the problems last reported, so a configuration read many times is reported once. */
+    private final Map<String, List<String>> reported = new ConcurrentHashMap<>();
+
+    @Activate
+    void activate(BundleContext context) throws IOException, InvalidSyntaxException {
+        this.context = context;
+        List<String> problems = new ArrayList<>();
+        Configuration[] stored = configurationAdmin.listConfigurations("(" + Constants.SERVICE_PID + "=" + PID_PREFIX + "*)");
+        for (Configuration configuration : stored == null ? new Configuration[0] : stored) {
+            Dictionary<String, Object> properties = configuration.getProperties();
+            List<String> bad = problems(configuration.getPid(), properties);
+            if (bad.isEmpty()) {
+                accepted.put(configuration.getPid(), copy(properties));
+            } else {
+                problems.add(configuration.getPid() + ": " + String.join("; ", bad));
+            }
+        }
+        if (!problems.isEmpty()) {
+            // Off the DS thread: fail-fast stops the framework, which waits for activations to end.
+            Thread fatal = new Thread(() -> failFast.fail("configuration",
+                    PermanentErrors.asPermanent(
+                    new IllegalArgumentException("invalid configuration " + String.join("; ", problems)))), "banyan-configuration-guard");
+            fatal.setDaemon(true);
+            fatal.start();
+        }
+    }
+
+    @Override
+    public void modifyConfiguration(ServiceReference<?> reference, Dictionary<String, Object> properties) {
+        if (!(properties.get(Constants.SERVICE_PID) instanceof String pid) || !pid.startsWith(PID_PREFIX)) {
+            return;
+        }
+        List<String> problems = problems(pid, properties);
+        if (problems.isEmpty()) {
+            accepted.put(pid, copy(properties));
+            reported.remove(pid);
+            return;
+        }
+        if (!problems.equals(reported.put(pid, problems))) {
+            LOG.error("Configuration {} rejected: {}. The previous configuration of {} stays in force.", pid,
+                    String.join("; ", problems), pid);
+        }
+        Dictionary<String, Object> previous = accepted.getOrDefault(pid, new Hashtable<>(Map.of(Constants.SERVICE_PID, pid)));
+        for (String key : Collections.list(properties.keys())) {
+            properties.remove(key);
+        }
+        for (String key : Collections.list(previous.keys())) {
+            properties.put(key, previous.get(key));
+        }
+    }
+
+    private List<String> problems(String pid, Dictionary<String, ?> properties) {
+        return definition(pid).map(ocd -> ConfigurationCheck.problems(ocd, properties)).orElse(List.of());
+    }
+
+    /** The metatype a Banyan bundle declares for {@code pid}; none for a PID nobody describes. */
+    private Optional<ObjectClassDefinition> definition(String pid) {
+        for (Bundle bundle : context.getBundles()) {
+            String name = bundle.getSymbolicName();
+            if (name == null || !name.startsWith(PID_PREFIX)) {
+                continue;
+            }
+            MetaTypeInformation information = metatype.getMetaTypeInformation(bundle);
+            if (information != null && Arrays.asList(information.getPids()).contains(pid)) {
+                return Optional.ofNullable(information.getObjectClassDefinition(pid, null));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Dictionary<String, Object> copy(Dictionary<String, Object> properties) {
+        Hashtable<String, Object> copy = new Hashtable<>();
+        for (String key : Collections.list(properties.keys())) {
+            copy.put(key, properties.get(key));
+        }
+        return copy;
+    }
+}
