@@ -73,12 +73,17 @@ public class HotUpdateTest {
 
     /** Writes point n (timestamp T0 + n) until acknowledged, remembering the longest time without success. */
     private final class Writer implements Runnable {
+        final int id;
         final AtomicLong acknowledged = new AtomicLong();
         final AtomicLong failures = new AtomicLong();
         final AtomicLong longestGapMillis = new AtomicLong();
         final AtomicBoolean running = new AtomicBoolean(true);
         final CountDownLatch stopped = new CountDownLatch(1);
         volatile Throwable unexpected;
+
+        Writer(int id) {
+            this.id = id;
+        }
 
         @Override
         public void run() {
@@ -87,7 +92,7 @@ public class HotUpdateTest {
                 while (running.get()) {
                     long n = acknowledged.get();
                     try {
-                        invokeWrite(n);
+                        invokeWrite(id, n);
                         long now = System.nanoTime();
                         longestGapMillis.accumulateAndGet(TimeUnit.NANOSECONDS.toMillis(now - lastSuccess), Math::max);
                         lastSuccess = now;
@@ -120,9 +125,14 @@ public class HotUpdateTest {
         configure("dev.banyan.schema.registry", "directory", root.resolve(".registry").toString());
         Await.until(Duration.ofSeconds(60), () -> status().contains("SERVING") ? null : "hot not serving: " + status());
 
-        Writer writer = new Writer();
-        Thread thread = new Thread(writer, "hot-update-writer");
-        thread.start();
+        // One writer measures the outage; three more keep every shard busy while databases close.
+        List<Writer> writers = new ArrayList<>();
+        for (int id = 0; id < 4; id++) {
+            Writer each = new Writer(id);
+            writers.add(each);
+            new Thread(each, "hot-update-writer-" + id).start();
+        }
+        Writer writer = writers.get(0);
         awaitAcknowledged(writer, 500);
 
         long storageWindow = update("dev.banyan.storage", writer);
@@ -130,13 +140,27 @@ public class HotUpdateTest {
         long schemaWindow = update("dev.banyan.schema", writer);
         awaitAcknowledged(writer, writer.acknowledged.get() + 500);
 
-        writer.running.set(false);
-        assertTrue(writer.stopped.await(30, TimeUnit.SECONDS));
-        assertEquals(null, writer.unexpected);
+        // [S9] Stopping storage under the writers closes every database: nothing under the data root
+        // stays open, neither from this revision nor from the ones the updates replaced.
+        Bundle storage = Arrays.stream(context.getBundles()).filter(b -> "dev.banyan.storage".equals(b.getSymbolicName()))
+                .findFirst().orElseThrow();
+        storage.stop();
+        assertEquals("open under the data root after every database closed", List.of(), openFilesUnder(root.toRealPath()));
+        storage.start();
+        Await.until(Duration.ofSeconds(60), () -> status().contains("SERVING") ? null : "not serving again: " + status());
+        awaitAcknowledged(writer, writer.acknowledged.get() + 200);
+
+        long acknowledged = 0;
+        for (Writer each : writers) {
+            each.running.set(false);
+            assertTrue(each.stopped.await(30, TimeUnit.SECONDS));
+            assertEquals(null, each.unexpected);
+            acknowledged += each.acknowledged.get();
+        }
         long stored = countStored();
         System.out.printf("hot update: %d acknowledged, %d retried writes, unavailability storage %d ms, schema %d ms%n",
-                writer.acknowledged.get(), writer.failures.get(), storageWindow, schemaWindow);
-        assertEquals("every acknowledged point stored exactly once", writer.acknowledged.get(), stored);
+                acknowledged, writer.failures.get(), storageWindow, schemaWindow);
+        assertEquals("every acknowledged point stored exactly once", acknowledged, stored);
         assertTrue("writes failed during the switches and were retried", writer.failures.get() > 0);
 
         FrameworkWiring wiring = context.getBundle(0).adapt(FrameworkWiring.class);
@@ -197,11 +221,11 @@ public class HotUpdateTest {
         return service;
     }
 
-    private void invokeWrite(long n) throws Exception {
+    private void invokeWrite(int writer, long n) throws Exception {
         Object service = measureService();
         ClassLoader loader = service.getClass().getClassLoader();
         Object point = loader.loadClass("dev.banyan.server.api.DataPoint").getConstructor(long.class, Map.class, Map.class)
-                .newInstance(T0 + n, Map.of("host", "h" + (n % 4)), Map.of("value", (double) n));
+                .newInstance(T0 + n, Map.of("host", "w" + writer + "-h" + (n % 4)), Map.of("value", (double) n));
         service.getClass().getMethod("write", String.class, String.class, List.class).invoke(service, "hot", "cpu", List.of(point));
     }
 
@@ -231,6 +255,24 @@ public class HotUpdateTest {
         List<?> rows = (List<?>) result.getClass().getMethod("rows").invoke(result);
         Method value = rows.get(0).getClass().getMethod("value", functionType, String.class);
         return ((Number) value.invoke(rows.get(0), count, "value")).longValue();
+    }
+
+    /** This JVM's open file descriptors that point under {@code root}, read from /proc/self/fd. */
+    private static List<String> openFilesUnder(Path root) throws java.io.IOException {
+        List<String> open = new ArrayList<>();
+        try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    Path target = Files.readSymbolicLink(fd);
+                    if (target.startsWith(root)) {
+                        open.add(target.toString());
+                    }
+                } catch (java.io.IOException e) {
+                    // closed between listing and reading
+                }
+            }
+        }
+        return open;
     }
 
     /** Polls for a state instead of sleeping a fixed time; {@code problems} returns null once reached. */
