@@ -48,7 +48,11 @@ public class KarafReadinessTest {
                 // As an operator does: edit the file of a running server (fileinstall applies it).
                 karaf.configure(bad.pid(), bad.key(), bad.value());
                 String expected = "Configuration " + bad.pid() + " rejected: " + bad.key() + " = '" + bad.value() + "'";
-                dev.banyan.testsupport.Await.until(expected, Duration.ofSeconds(60), () -> karaf.output().contains(expected));
+                try {
+                    dev.banyan.testsupport.Await.until(expected, Duration.ofSeconds(60), () -> karaf.output().contains(expected));
+                } catch (AssertionError e) {
+                    throw new AssertionError(e.getMessage() + "; output:\n" + karaf.output(), e);
+                }
                 List<String> lines = karaf.output().lines().filter(l -> l.contains(expected)).toList();
                 assertEquals("one ERROR line: " + lines, 1, lines.size());
                 assertTrue(lines.get(0), lines.get(0).contains("ERROR") && lines.get(0).contains(bad.allowed())

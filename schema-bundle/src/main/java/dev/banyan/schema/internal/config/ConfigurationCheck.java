@@ -27,15 +27,16 @@ final class ConfigurationCheck {
     }
 
     /**
-     * @return one text per bad property, naming the property, the value and what is allowed
-     *         ({@code durability = 'fsync' is not allowed: one of FSYNC, OS}); empty if every property is good
+     * @return per bad property, a text naming the property, the value and what is allowed
+     *         ({@code durability = 'fsync' is not allowed (not a valid option): one of FSYNC, OS}); empty if
+     *         every property is good
      */
-    static List<String> problems(ObjectClassDefinition ocd, Dictionary<String, ?> properties) {
+    static Map<String, String> problems(ObjectClassDefinition ocd, Dictionary<String, ?> properties) {
         Map<String, AttributeDefinition> known = new LinkedHashMap<>();
         for (AttributeDefinition ad : ocd.getAttributeDefinitions(ObjectClassDefinition.ALL)) {
             known.put(ad.getID(), ad);
         }
-        List<String> problems = new ArrayList<>();
+        Map<String, String> problems = new LinkedHashMap<>();
         for (String key : Collections.list(properties.keys())) {
             if (FRAMEWORK_PREFIXES.stream().anyMatch(key::startsWith)) {
                 continue;
@@ -43,13 +44,14 @@ final class ConfigurationCheck {
             Object value = properties.get(key);
             AttributeDefinition ad = known.get(key);
             if (ad == null) {
-                problems.add(key + " = '" + value + "' is not a known property (known: " + String.join(", ", known.keySet()) + ")");
+                problems.put(key, key + " = '" + value + "' is not a known property (known: " + String.join(", ", known.keySet()) + ")");
                 continue;
             }
             for (String text : texts(value)) {
                 String verdict = verdict(ad, text);
                 if (verdict != null) {
-                    problems.add(key + " = '" + text + "' is not allowed (" + verdict + "): " + allowed(ad));
+                    problems.merge(key, key + " = '" + text + "' is not allowed (" + verdict + "): " + allowed(ad),
+                            (first, next) -> first + "; " + next);
                 }
             }
         }

@@ -36,11 +36,12 @@ import dev.banyan.schema.api.FailFast;
  * sees it, checked against the metatype of the bundle that declares the PID (see
  * {@link ConfigurationCheck}):
  * <ul>
- * <li>at boot (when this guard starts), a bad value anywhere stops the server: one FATAL line naming
- * every PID, property, value and what is allowed, then a non-zero exit;</li>
+ * <li>at boot (the first time a guard starts in this JVM), a bad value anywhere stops the server: one
+ * FATAL line naming every PID, property, value and what is allowed, then a non-zero exit;</li>
  * <li>live (Config Admin, e.g. an edit of {@code etc/*.cfg}), a bad value is rejected with one ERROR
- * line saying the same, and components keep the configuration last accepted for the PID (the
- * defaults if none was): as a {@link ConfigurationPlugin}, the guard hands them that one instead.</li>
+ * line saying the same, and components get the configuration last accepted for the PID instead (as a
+ * {@link ConfigurationPlugin}); for a PID with none accepted yet (a guard restarted by a bundle
+ * update), they get the stored one without its bad properties, i.e. those at their defaults.</li>
  * </ul>
  * Ranked last among the plugins that may change a configuration, so it sees values as components
  * would (after interpolation).
@@ -50,6 +51,8 @@ import dev.banyan.schema.api.FailFast;
 public final class ConfigurationGuard implements ConfigurationPlugin {
 
     static final String PID_PREFIX = "dev.banyan.";
+    /** Set in the JVM once the boot check ran: a guard started later (a bundle update) is not at boot. */
+    private static final String BOOT_CHECKED = "dev.banyan.configuration.bootChecked";
     private static final Logger LOG = LoggerFactory.getLogger(ConfigurationGuard.class);
 
     @Reference
@@ -70,21 +73,24 @@ public final class ConfigurationGuard implements ConfigurationPlugin {
     @Activate
     void activate(BundleContext context) throws IOException, InvalidSyntaxException {
         this.context = context;
+        boolean boot = System.getProperties().putIfAbsent(BOOT_CHECKED, "true") == null;
         List<String> problems = new ArrayList<>();
         Configuration[] stored = configurationAdmin.listConfigurations("(" + Constants.SERVICE_PID + "=" + PID_PREFIX + "*)");
         for (Configuration configuration : stored == null ? new Configuration[0] : stored) {
+            String pid = configuration.getPid();
             Dictionary<String, Object> properties = configuration.getProperties();
-            List<String> bad = problems(configuration.getPid(), properties);
+            Map<String, String> bad = problems(pid, properties);
             if (bad.isEmpty()) {
-                accepted.put(configuration.getPid(), copy(properties));
+                accepted.put(pid, copy(properties));
+            } else if (boot) {
+                problems.add(pid + ": " + String.join("; ", bad.values()));
             } else {
-                problems.add(configuration.getPid() + ": " + String.join("; ", bad));
+                report(pid, bad);
             }
         }
         if (!problems.isEmpty()) {
             // Off the DS thread: fail-fast stops the framework, which waits for activations to end.
-            Thread fatal = new Thread(() -> failFast.fail("configuration",
-                    PermanentErrors.asPermanent(
+            Thread fatal = new Thread(() -> failFast.fail("configuration", PermanentErrors.asPermanent(
                     new IllegalArgumentException("invalid configuration " + String.join("; ", problems)))), "banyan-configuration-guard");
             fatal.setDaemon(true);
             fatal.start();
@@ -96,17 +102,19 @@ public final class ConfigurationGuard implements ConfigurationPlugin {
         if (!(properties.get(Constants.SERVICE_PID) instanceof String pid) || !pid.startsWith(PID_PREFIX)) {
             return;
         }
-        List<String> problems = problems(pid, properties);
+        Map<String, String> problems = problems(pid, properties);
         if (problems.isEmpty()) {
             accepted.put(pid, copy(properties));
             reported.remove(pid);
             return;
         }
-        if (!problems.equals(reported.put(pid, problems))) {
-            LOG.error("Configuration {} rejected: {}. The previous configuration of {} stays in force.", pid,
-                    String.join("; ", problems), pid);
+        report(pid, problems);
+        Dictionary<String, Object> previous = accepted.get(pid);
+        if (previous == null) {
+            // Nothing accepted for this PID yet: its bad properties fall back to their defaults.
+            problems.keySet().forEach(properties::remove);
+            return;
         }
-        Dictionary<String, Object> previous = accepted.getOrDefault(pid, new Hashtable<>(Map.of(Constants.SERVICE_PID, pid)));
         for (String key : Collections.list(properties.keys())) {
             properties.remove(key);
         }
@@ -115,8 +123,17 @@ public final class ConfigurationGuard implements ConfigurationPlugin {
         }
     }
 
-    private List<String> problems(String pid, Dictionary<String, ?> properties) {
-        return definition(pid).map(ocd -> ConfigurationCheck.problems(ocd, properties)).orElse(List.of());
+    /** One ERROR line per rejected configuration, however often components read it. */
+    private void report(String pid, Map<String, String> problems) {
+        List<String> texts = List.copyOf(problems.values());
+        if (!texts.equals(reported.put(pid, texts))) {
+            LOG.error("Configuration {} rejected: {}. The previous configuration of {} stays in force.", pid,
+                    String.join("; ", problems.values()), pid);
+        }
+    }
+
+    private Map<String, String> problems(String pid, Dictionary<String, ?> properties) {
+        return definition(pid).map(ocd -> ConfigurationCheck.problems(ocd, properties)).orElse(Map.of());
     }
 
     /** The metatype a Banyan bundle declares for {@code pid}; none for a PID nobody describes. */

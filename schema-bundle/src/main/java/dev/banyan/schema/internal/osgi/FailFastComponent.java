@@ -7,6 +7,7 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.launch.Framework;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -31,10 +32,17 @@ public final class FailFastComponent implements FailFast {
         int stopTimeoutSeconds() default 10;
     }
 
-    private FailFastService delegate;
+    private volatile ExitAction action;
+    /** One per component, across reconfigurations: only the first failure of the process acts. */
+    private final FailFastService delegate = new FailFastService((line, cause) -> action.execute(line, cause));
 
+    /**
+     * Reconfigured in place ({@link Modified}): the fail-fast service never goes away for a change of
+     * its settings, so nothing that references it restarts.
+     */
     @Activate
-    void activate(BundleContext context, Config config) {
+    @Modified
+    void configure(BundleContext context, Config config) {
         Framework framework = (Framework) context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION);
         int exitStatus = 1;
         int stopTimeoutSeconds = 10;
@@ -45,8 +53,7 @@ public final class FailFastComponent implements FailFast {
             // A bad value here must not cost the server its fail-fast: the configuration guard
             // reports it (and stops the server at boot), with the defaults in force meanwhile.
         }
-        delegate = new FailFastService(new ExitAction(framework, Math.max(1, exitStatus),
-                Duration.ofSeconds(Math.max(1, stopTimeoutSeconds))));
+        action = new ExitAction(framework, Math.max(1, exitStatus), Duration.ofSeconds(Math.max(1, stopTimeoutSeconds)));
     }
 
     @Override
