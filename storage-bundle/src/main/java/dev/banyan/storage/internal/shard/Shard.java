@@ -454,17 +454,7 @@ public final class Shard implements AutoCloseable {
                 closed = true;
                 // A merge under way would write and delete files after close returned (and after the
                 // group's lock is released): wait for it. No new one starts once closed is set.
-                boolean interrupted = false;
-                while (merging) {
-                    try {
-                        wait();
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                    }
-                }
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
+                Monitors.awaitUninterruptibly(this, () -> !merging);
             }
         }
     }

@@ -24,6 +24,7 @@ import dev.banyan.storage.api.SeriesRef;
 import dev.banyan.storage.api.TagMatcher;
 import dev.banyan.storage.api.WriteBatch;
 import dev.banyan.storage.internal.query.QueryExecutor;
+import dev.banyan.storage.internal.shard.Monitors;
 import dev.banyan.storage.internal.shard.SeriesDef;
 import dev.banyan.storage.internal.shard.Shard;
 import dev.banyan.storage.api.SegmentInfo;
@@ -569,11 +570,11 @@ final class TsdbImpl implements Tsdb {
         List<Shard> shards;
         synchronized (this) {
             if (closing) {
-                awaitUninterruptibly(() -> closed);
+                Monitors.awaitUninterruptibly(this, () -> closed);
                 return;
             }
             closing = true;
-            awaitUninterruptibly(() -> writesInFlight == 0);
+            Monitors.awaitUninterruptibly(this, () -> writesInFlight == 0);
             shards = openShards();
         }
         StorageException failure = null;
@@ -596,21 +597,6 @@ final class TsdbImpl implements Tsdb {
         onClose.accept(this);
         if (failure != null) {
             throw failure;
-        }
-    }
-
-    /** Waits on this object's monitor (held by the caller) until {@code condition} holds. */
-    private void awaitUninterruptibly(java.util.function.BooleanSupplier condition) {
-        boolean interrupted = false;
-        while (!condition.getAsBoolean()) {
-            try {
-                wait();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
     }
 
