@@ -92,9 +92,9 @@ public class FelixServicesTest {
     public void measureServiceWritesValidatedPointsToServingGroups() throws Exception {
         Path root = freshDataRoot();
         long registryBefore = serviceId(SchemaRegistry.class);
+        // One data root: the registry moves with the storage data root (no 'directory' of its own).
         configure("dev.banyan.storage", "dataRoot", root.toString());
-        configure("dev.banyan.schema.registry", "directory", root.resolve(".registry").toString());
-        // Both re-activate; the repository follows them and is published again once booted.
+        // Storage and registry re-activate; the repository follows them and is published again once booted.
         Await.until(Duration.ofSeconds(30), () -> serviceId(SchemaRegistry.class) > registryBefore
                 && root.equals(service(StorageEngine.class).map(StorageEngine::dataRoot).orElse(null))
                 && service(SchemaRepository.class).isPresent() && service(MeasureService.class).isPresent()
@@ -107,6 +107,8 @@ public class FelixServicesTest {
         Await.until(Duration.ofSeconds(30), () -> service(MeasureService.class).map(m -> m.status().equals(
                 List.of(new GroupStatus("sw", GroupStatus.State.SERVING, null, 1)))).orElse(false) ? null : "sw not serving");
         assertTrue("the group's TSDB is open under the data root", Files.exists(root.resolve("sw/lock")));
+        assertTrue("the registry lives under the same data root", Files.readString(root.resolve(".registry/schema.yaml"))
+                .contains("name: sw"));
 
         MeasureService measures = service(MeasureService.class).orElseThrow();
         long t0 = 1_704_067_200_000L;

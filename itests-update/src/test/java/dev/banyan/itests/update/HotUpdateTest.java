@@ -122,7 +122,6 @@ public class HotUpdateTest {
                 "  - {group: hot, name: cpu, tags: [{name: host, type: STRING}], fields: [{name: value, type: DOUBLE}],",
                 "     entity: [host], createRevision: 2, modRevision: 2}", ""));
         configure("dev.banyan.storage", "dataRoot", root.toString());
-        configure("dev.banyan.schema.registry", "directory", root.resolve(".registry").toString());
         Await.until(Duration.ofSeconds(60), () -> status().contains("SERVING") ? null : "hot not serving: " + status());
 
         // One writer measures the outage; three more keep every shard busy while databases close.
