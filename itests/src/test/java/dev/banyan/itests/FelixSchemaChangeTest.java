@@ -38,6 +38,7 @@ import dev.banyan.schema.api.TagSpec;
 import dev.banyan.server.api.DataPoint;
 import dev.banyan.server.api.MeasureService;
 import dev.banyan.storage.api.Query;
+import dev.banyan.storage.api.SeriesRows;
 import dev.banyan.storage.api.StorageEngine;
 import dev.banyan.storage.api.TimeRange;
 
@@ -64,17 +65,7 @@ public class FelixSchemaChangeTest {
 
     @Test
     public void s15_aGroupRecreatedOverKeptDataWithAnotherUnitIsRefusedUpFront() throws Exception {
-        Path root = Files.createTempDirectory(Files.createDirectories(Paths.get(System.getProperty("banyan.reactor.dir"),
-                "itests", "target", "felix-data")), "schema-change").toAbsolutePath().normalize();
-        long registryBefore = serviceId(SchemaRegistry.class);
-        org.osgi.service.cm.Configuration storage = configAdmin.getConfiguration("dev.banyan.storage", "?");
-        Dictionary<String, Object> properties = new Hashtable<>();
-        properties.put("dataRoot", root.toString());
-        storage.update(properties);
-        // Storage and (through its dataRoot) the registry re-activate; the repository follows them.
-        Await.until(Duration.ofSeconds(30), () -> serviceId(SchemaRegistry.class) > registryBefore
-                && service(StorageEngine.class).map(StorageEngine::dataRoot).filter(root::equals).isPresent()
-                && service(MeasureService.class).map(m -> m.readiness().ready()).orElse(false) ? null : "not serving on " + root);
+        Path root = serveOnAFreshDataRoot();
         SchemaRegistry registry = service(SchemaRegistry.class).orElseThrow();
         Group daily = registry.createGroup(Group.of("kept", Catalog.MEASURE, new ResourceOpts(1, IntervalRule.days(1), IntervalRule.days(7))));
         Measure cpu = new Measure("kept", "cpu", List.of(new TagSpec("host", TagSpec.TagType.STRING)),
@@ -107,6 +98,51 @@ public class FelixSchemaChangeTest {
         registry.createMeasure(cpu);
         Await.until(Duration.ofSeconds(30), () -> measures.readiness().ready() ? null : measures.readiness().reason());
         assertEquals(1, measures.query("kept", Query.of("cpu", new TimeRange(T0, T0 + 1))).series().size());
+    }
+
+    /**
+     * [R11] An additive change works end to end: a field added (through the registry) to a measure
+     * that already has data is written from then on, and points written before read it as absent.
+     */
+    @Test
+    public void r11_aFieldAddedToAMeasureWithDataIsWrittenAndOldPointsHaveItAbsent() throws Exception {
+        serveOnAFreshDataRoot();
+        SchemaRegistry registry = service(SchemaRegistry.class).orElseThrow();
+        MeasureService measures = service(MeasureService.class).orElseThrow();
+        registry.createGroup(Group.of("grown", Catalog.MEASURE, new ResourceOpts(1, IntervalRule.days(1), IntervalRule.days(7))));
+        Measure cpu = registry.createMeasure(new Measure("grown", "cpu", List.of(new TagSpec("host", TagSpec.TagType.STRING)),
+                List.of(new FieldSpec("value", FieldSpec.FieldType.DOUBLE)), List.of("host"), 0, 0));
+        Await.until(Duration.ofSeconds(30), () -> measures.readiness().ready() ? null : measures.readiness().reason());
+        measures.write("grown", "cpu", List.of(new DataPoint(T0, Map.of("host", "h1"), Map.of("value", 1.5))));
+
+        registry.updateMeasure(new Measure("grown", "cpu", cpu.tags(), List.of(new FieldSpec("value", FieldSpec.FieldType.DOUBLE),
+                new FieldSpec("extra", FieldSpec.FieldType.DOUBLE)), cpu.entity(), 0, 0));
+        Await.until(Duration.ofSeconds(30), () -> measures.readiness().ready() ? null : measures.readiness().reason());
+        measures.write("grown", "cpu", List.of(new DataPoint(T0 + 1000, Map.of("host", "h1"), Map.of("value", 2.5, "extra", 7.0))));
+
+        SeriesRows rows = measures.query("grown", Query.of("cpu", new TimeRange(T0, T0 + 2000))).series().get(0);
+        assertEquals(2, rows.size());
+        assertEquals(false, rows.isPresent("extra", 0));
+        assertEquals(1.5, rows.doubleValue("value", 0), 0);
+        assertEquals(true, rows.isPresent("extra", 1));
+        assertEquals(7.0, rows.doubleValue("extra", 1), 0);
+        assertTrue("still ready: " + measures.readiness(), measures.readiness().ready());
+    }
+
+    /** Points the storage engine (and with it the registry) at a new data root and waits until both serve there. */
+    private Path serveOnAFreshDataRoot() throws Exception {
+        Path root = Files.createTempDirectory(Files.createDirectories(Paths.get(System.getProperty("banyan.reactor.dir"),
+                "itests", "target", "felix-data")), "schema-change").toAbsolutePath().normalize();
+        long registryBefore = serviceId(SchemaRegistry.class);
+        org.osgi.service.cm.Configuration storage = configAdmin.getConfiguration("dev.banyan.storage", "?");
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put("dataRoot", root.toString());
+        storage.update(properties);
+        // Storage and (through its dataRoot) the registry re-activate; the repository follows them.
+        Await.until(Duration.ofSeconds(30), () -> serviceId(SchemaRegistry.class) > registryBefore
+                && service(StorageEngine.class).map(StorageEngine::dataRoot).filter(root::equals).isPresent()
+                && service(MeasureService.class).map(m -> m.readiness().ready()).orElse(false) ? null : "not serving on " + root);
+        return root;
     }
 
     private long serviceId(Class<?> type) {
