@@ -14,23 +14,23 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ASSEMBLY=$(cd "${1:-distribution/target/assembly}" && pwd)
 RUNS=${2:-5}
+PORTS=${BENCH_PORTS:-$((30000 + $$ % 20000))}   # each server its own ports: none waits for another's
 WORK=$(mktemp -d /tmp/banyan-boot-bench.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 export JAVA_HOME=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
 
 now() { date +%s.%N; }
 
-# A fresh server home: bin/ and etc/ copied, lib/ and system/ linked, free SSH/JMX ports, and a data
-# root holding group g with one segment stamped $1.
+# A fresh server home: bin/ and etc/ copied, lib/ and system/ linked, SSH/JMX ports of its own
+# (from $3), and a data root holding group g with one segment stamped $1.
 home() {
-    local dir=$WORK/$2
+    local dir=$WORK/$2 port=$3
     mkdir -p "$dir/data/banyan/.registry" "$dir/data/banyan/g/seg-20240101/shard-0" "$dir/deploy"
     cp -r "$ASSEMBLY/bin" "$ASSEMBLY/etc" "$dir/"
     ln -s "$ASSEMBLY/lib" "$dir/lib"
     ln -s "$ASSEMBLY/system" "$dir/system"
-    printf '\nsshPort = %s\n' $((20000 + RANDOM % 20000)) >> "$dir/etc/org.apache.karaf.shell.cfg"
-    printf '\nrmiRegistryPort = %s\nrmiServerPort = %s\n' $((20000 + RANDOM % 20000)) $((20000 + RANDOM % 20000)) \
-        >> "$dir/etc/org.apache.karaf.management.cfg"
+    printf '\nsshPort = %s\n' "$port" >> "$dir/etc/org.apache.karaf.shell.cfg"
+    printf '\nrmiRegistryPort = %s\nrmiServerPort = %s\n' $((port + 1)) $((port + 2)) >> "$dir/etc/org.apache.karaf.management.cfg"
     printf '%s\n' "$1" > "$dir/data/banyan/g/seg-20240101/metadata"
     cat > "$dir/data/banyan/.registry/schema.yaml" <<'YAML'
 revision: 1
@@ -45,7 +45,7 @@ YAML
 
 # Seconds from launch until the log says the repository serves (then stops the server).
 ready_time() {
-    local dir; dir=$(home '{"version":"1.5.0"}' "ready-$1")
+    local dir; dir=$(home '{"version":"1.5.0"}' "ready-$1" $((PORTS + 10 * $1)))
     local start; start=$(now)
     # A session of its own, so that the whole server (start script and JVM) can be stopped as one group.
     setsid "$dir/bin/karaf" run > "$dir/out.log" 2>&1 &
@@ -55,13 +55,16 @@ ready_time() {
         sleep 0.02
     done
     local end; end=$(now)
-    kill -TERM -- -"$pid"; wait "$pid" 2>/dev/null || true
+    # Measured; now gone at once (a graceful stop would overlap the next run's boot).
+    kill -KILL -- -"$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    while kill -0 -- -"$pid" 2>/dev/null; do sleep 0.05; done
     awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }'
 }
 
 # Seconds from launch until the process has exited on incompatible data.
 exit_time() {
-    local dir; dir=$(home '1.3.0' "exit-$1")
+    local dir; dir=$(home '1.3.0' "exit-$1" $((PORTS + 10 * $1 + 5)))
     local start; start=$(now)
     local status=0
     "$dir/bin/karaf" run > "$dir/out.log" 2>&1 || status=$?

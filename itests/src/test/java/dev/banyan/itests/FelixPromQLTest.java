@@ -75,8 +75,9 @@ public class FelixPromQLTest {
         Files.createDirectories(base);
         Path root = Files.createTempDirectory(base, "promql").toAbsolutePath().normalize();
         long registryBefore = serviceId(SchemaRegistry.class);
+        // The registry follows the storage data root (one data root): configuring it as well would
+        // re-activate it twice, and the group could be created in the instance being replaced.
         configure("dev.banyan.storage", "dataRoot", root.toString());
-        configure("dev.banyan.schema.registry", "directory", root.resolve(".registry").toString());
         // Storage and registry re-activate on the new root; wait for their new services.
         Await.until(Duration.ofSeconds(30), () -> serviceId(SchemaRegistry.class) > registryBefore
                 && root.equals(service(StorageEngine.class).map(StorageEngine::dataRoot).orElse(null))
