@@ -1,7 +1,6 @@
 package dev.banyan.http.internal.health;
 
 import java.io.IOException;
-import java.util.List;
 
 import javax.servlet.Servlet;
 import javax.servlet.http.HttpServletRequest;
@@ -17,7 +16,7 @@ import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPatte
 
 import dev.banyan.http.api.ApiServlet;
 import dev.banyan.http.api.BanyanHttp;
-import dev.banyan.schema.api.GroupStatus;
+import dev.banyan.schema.api.Readiness;
 import dev.banyan.server.api.MeasureService;
 
 /**
@@ -55,15 +54,13 @@ public final class HealthServlet extends ApiServlet {
         doGet(request, response);
     }
 
-    /** Null when every group serves; else why not. */
+    /** Null when ready; else why not. The node's one readiness state, as banyan:status and JMX report it. */
     private String notReady() {
         MeasureService service = measures;
         if (service == null) {
             return "the measure service is not running";
         }
-        List<String> notServing = service.status().stream().filter(s -> s.state() != GroupStatus.State.SERVING)
-                .map(s -> "group " + s.group() + " is " + s.state() + (s.reason() == null ? "" : " (" + s.reason() + ")"))
-                .toList();
-        return notServing.isEmpty() ? null : String.join("; ", notServing);
+        Readiness readiness = service.readiness();
+        return readiness.ready() ? null : readiness.reason();
     }
 }
