@@ -142,8 +142,11 @@ public class RepositoryTest {
         Await.until("g1 serving", Duration.ofSeconds(10), () -> repository.status().stream()
                 .anyMatch(s -> s.group().equals("g1") && s.state() == GroupStatus.State.SERVING && s.measures() == 1));
         assertEquals(List.of(), fatal);
-        RepositoryCounters counters = repository.counters();
-        assertTrue(counters.toString(), counters.errors() >= 3 && counters.retries() >= 3);
+        // A worker counts an error, then its retry: wait for both rather than read between the two.
+        Await.until("three failures counted and retried", Duration.ofSeconds(10), () -> {
+            RepositoryCounters counters = repository.counters();
+            return counters.errors() >= 3 && counters.retries() >= 3;
+        });
         assertTrue(repository.measure("g1", "cpu").isPresent());
     }
 
