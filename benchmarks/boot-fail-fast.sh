@@ -47,7 +47,8 @@ YAML
 ready_time() {
     local dir; dir=$(home '{"version":"1.5.0"}' "ready-$1" $((PORTS + 10 * $1)))
     local start; start=$(now)
-    # A session of its own, so that the whole server (start script and JVM) can be stopped as one group.
+    # A session of its own (as each exit run has: the same CPU share under the kernel's autogroups), so
+    # that the whole server, start script and JVM, can be stopped as one group.
     setsid "$dir/bin/karaf" run > "$dir/out.log" 2>&1 &
     local pid=$!
     until grep -q 'Schema repository booted: serving 1 group' "$dir/out.log"; do
@@ -67,7 +68,7 @@ exit_time() {
     local dir; dir=$(home '1.3.0' "exit-$1" $((PORTS + 10 * $1 + 5)))
     local start; start=$(now)
     local status=0
-    "$dir/bin/karaf" run > "$dir/out.log" 2>&1 || status=$?
+    setsid --wait "$dir/bin/karaf" run > "$dir/out.log" 2>&1 || status=$?
     local end; end=$(now)
     [ "$status" -ne 0 ] || { echo "server exited 0 on incompatible data" >&2; exit 1; }
     grep -q 'FATAL .*group g.*incompatible version 1.3.0' "$dir/out.log" || { echo "no FATAL line: $(tail -20 "$dir/out.log")" >&2; exit 1; }
