@@ -42,7 +42,7 @@ public class KarafShellOutputTest {
             assertExactly(karaf.client("banyan:write --tags host=h1 --fields value=1.5 --time 2024-01-01T12:00:00Z g2 cpu"), 0,
                     "Wrote 1 point to g2/cpu at 2024-01-01T12:00:00Z\n");
             assertExactly(karaf.client("banyan:write --tags host=h1 --fields valu=1.5 --time 2024-01-01T12:00:00Z g2 cpu"), 1,
-                    "Error executing command: measure g2/cpu: point 0: missing field 'value'\n");
+                    "Error executing command: measure g2/cpu: point 0: unknown field 'valu' (declared: [value])\n");
             for (String command : List.of("banyan:status", "banyan:group-list", "banyan:measure-list g2", "banyan:check",
                     "banyan:query --from 2024-01-01T00:00:00Z --to 2024-01-02T00:00:00Z g2 cpu")) {
                 KarafInstance.Result result = karaf.client(command);

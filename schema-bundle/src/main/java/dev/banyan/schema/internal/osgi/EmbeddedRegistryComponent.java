@@ -102,7 +102,7 @@ public final class EmbeddedRegistryComponent implements SchemaRegistry {
         String directory() default "";
 
         @AttributeDefinition(name = "OnInit deadline (seconds)", description = "How long a handler's initialisation "
-                + "is retried after transient failures.", min = "1")
+                + "is retried after transient failures; at least 1.", min = "1")
         int onInitTimeoutSeconds() default 60;
     }
 
