@@ -69,7 +69,8 @@ public class KarafShellOutputTest {
                     + "unit HOUR does not match the data already stored at " + data + ", whose segments are named for DAY"));
             assertExactly(karaf.client("banyan:group-delete --drop-data g2"), 0, "Deleted the data of group g2 at " + data + "\n");
             assertExactly(karaf.client("banyan:group-create --interval 1h g2"), 0, "Created group g2 (revision 7)\n");
-            assertExactly(karaf.client("banyan:status"), 0, "Group | State   | Measures | Reason\n"
+            assertExactly(karaf.client("banyan:status"), 0, "Schema registry: embedded, current at revision 7\n"
+                    + "Group | State   | Measures | Reason\n"
                     + "------+---------+----------+-------\n"
                     + "g2    | SERVING | 0        |\n"
                     + "Ready: serving 1 group(s)\n");
