@@ -2,28 +2,25 @@ package dev.banyan.benchmarks;
 
 import java.nio.file.Path;
 
-/** One engine under test: the same workload, the same answers expected. */
-interface Engine extends AutoCloseable {
+/**
+ * One embedded engine under test on one data set {@code D}: the same workload, the same answers
+ * expected as from every other engine.
+ */
+interface Engine<D> extends AutoCloseable {
 
     String name();
 
-    /** Opens a fresh store in {@code dir}; {@code durable}: one fsync'd commit per 10,000 points. */
+    /** Opens a fresh store in {@code dir}; {@code durable}: one fsync'd commit per batch of the data set. */
     void open(Path dir, boolean durable) throws Exception;
 
-    /** Ingests all of D1 in arrival order; returns once every point is acknowledged. */
-    void ingest(D1Dataset data) throws Exception;
+    /** Opens the store that {@link #open}, {@link #ingest} and {@link #close} left in {@code dir}. */
+    void reopen(Path dir) throws Exception;
 
-    /** q1: host_500 from 12:00 to 13:00 UTC on 2024-01-01; returns the sum of the values (360 points). */
-    double q1() throws Exception;
+    /** Ingests the whole data set in arrival order; returns once every point is acknowledged. */
+    void ingest(D data) throws Exception;
 
-    /** q2: every host, same hour, avg and max of value per host; returns the sum over hosts of avg + max. */
-    double q2() throws Exception;
-
-    /** q2 over 12:07-13:07, a window that does not line up with hours: the same work without aligned blocks. */
-    double q2Unaligned() throws Exception;
-
-    /** q3: count and sum of value over all points; returns {count, sum}. */
-    double[] q3() throws Exception;
+    /** Runs query {@code q} (the index into {@link Workload#queries()}) and returns its answer. */
+    Answer query(int q) throws Exception;
 
     @Override
     void close() throws Exception;
