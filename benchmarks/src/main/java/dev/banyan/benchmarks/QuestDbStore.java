@@ -1,5 +1,8 @@
 package dev.banyan.benchmarks;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 
@@ -12,12 +15,25 @@ import io.questdb.cairo.sql.Record;
 import io.questdb.cairo.sql.RecordCursor;
 import io.questdb.cairo.sql.RecordCursorFactory;
 import io.questdb.griffin.SqlExecutionContextImpl;
+import io.questdb.log.LogFactory;
 
 /**
  * The peer: embedded QuestDB 9.3.4, one table {@code m} written with a {@code TableWriter}
  * (BYPASS WAL) and read with SQL. Default mode: {@code CommitMode.NOSYNC}; durable: {@code SYNC}.
  */
 abstract class QuestDbStore<D> implements Engine<D> {
+
+    static {
+        // QuestDB logs every commit at INFO on stdout; keep its errors only. Read once, when its logging starts.
+        try {
+            Path conf = Files.createTempFile("questdb-log", ".conf");
+            Files.writeString(conf, "writers=stdout\nw.stdout.class=io.questdb.log.LogConsoleWriter\nw.stdout.level=ERROR\n");
+            conf.toFile().deleteOnExit();
+            System.setProperty(LogFactory.CONFIG_SYSTEM_PROPERTY, conf.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     private CairoEngine engine;
     private SqlExecutionContextImpl context;
