@@ -9,7 +9,6 @@ import dev.banyan.storage.api.AggregateRow;
 import dev.banyan.storage.api.FieldDef;
 import dev.banyan.storage.api.Query;
 import dev.banyan.storage.api.SeriesRef;
-import dev.banyan.storage.api.SeriesRows;
 import dev.banyan.storage.api.TimeRange;
 import dev.banyan.storage.api.WriteBatch;
 
@@ -18,6 +17,11 @@ final class BanyanD1 extends BanyanStore<D1Dataset> {
 
     static final long HOUR_12 = D1Dataset.START_MILLIS + 12 * 3_600_000L;
     private static final List<FieldDef> FIELDS = List.of(FieldDef.ofDouble("value"));
+
+    @Override
+    protected String measure() {
+        return "cpu";
+    }
 
     @Override
     public void ingest(D1Dataset data) {
@@ -43,22 +47,12 @@ final class BanyanD1 extends BanyanStore<D1Dataset> {
     @Override
     public Answer query(int q) {
         return switch (q) {
-            case 0 -> q1();
+            case 0 -> rowsAndSum(Query.of("cpu", new TimeRange(HOUR_12, HOUR_12 + 3_600_000L)).where("host", "host_500")
+                    .fields("value"));
             case 1 -> q2(HOUR_12);
-            case 2 -> q3();
+            case 2 -> countSum(TimeRange.all());
             default -> q2(HOUR_12 + 7 * 60_000L);
         };
-    }
-
-    private Answer q1() {
-        List<SeriesRows> rows = series(Query.of("cpu", new TimeRange(HOUR_12, HOUR_12 + 3_600_000L))
-                .where("host", "host_500").fields("value"));
-        SeriesRows r = rows.get(0);
-        double sum = 0;
-        for (int i = 0; i < r.size(); i++) {
-            sum += r.doubleValue("value", i);
-        }
-        return Answer.of("count", r.size(), "sum", sum);
     }
 
     private Answer q2(long from) {
@@ -70,11 +64,5 @@ final class BanyanD1 extends BanyanStore<D1Dataset> {
             answer.put(host + " max", row.doubleValue(AggregateFunction.MAX, "value"));
         }
         return Answer.of(answer);
-    }
-
-    private Answer q3() {
-        AggregateRow row = rows(Query.of("cpu", TimeRange.all())
-                .aggregate(AggregateFunction.COUNT, AggregateFunction.SUM).groupBy()).get(0);
-        return Answer.of("count", row.longValue(AggregateFunction.COUNT, "value"), "sum", row.doubleValue(AggregateFunction.SUM, "value"));
     }
 }

@@ -11,7 +11,6 @@ import dev.banyan.storage.api.AggregateRow;
 import dev.banyan.storage.api.FieldDef;
 import dev.banyan.storage.api.Query;
 import dev.banyan.storage.api.SeriesRef;
-import dev.banyan.storage.api.SeriesRows;
 import dev.banyan.storage.api.TimeRange;
 import dev.banyan.storage.api.WriteBatch;
 
@@ -21,6 +20,11 @@ final class BanyanD3 extends BanyanStore<D3Dataset> {
     private static final List<FieldDef> FIELDS = List.of(FieldDef.ofDouble("value"));
     static final TimeRange Q7_RANGE = new TimeRange(D3Dataset.START_MILLIS + 5 * 60_000L, D3Dataset.START_MILLIS + 6 * 60_000L);
     static final Pattern Q8_HOSTS = Pattern.compile("host_1[0-9]*7");
+
+    @Override
+    protected String measure() {
+        return "m";
+    }
 
     @Override
     public void ingest(D3Dataset data) {
@@ -48,24 +52,14 @@ final class BanyanD3 extends BanyanStore<D3Dataset> {
     @Override
     public Answer query(int q) {
         return switch (q) {
-            case 0 -> q4();
+            case 0 -> rowsAndSum(Query.of("m", TimeRange.all()).where("host", "host_123457").fields("value"));
             case 1 -> perGroup(Query.of("m", TimeRange.all()).aggregate(AggregateFunction.AVG).groupBy("region"), "region",
                     AggregateFunction.AVG);
-            case 2 -> q6();
+            case 2 -> countSum(TimeRange.all());
             case 3 -> perGroup(Query.of("m", Q7_RANGE).aggregate(AggregateFunction.MAX).groupBy("rack"), "rack",
                     AggregateFunction.MAX);
             default -> q8();
         };
-    }
-
-    private Answer q4() {
-        List<SeriesRows> rows = series(Query.of("m", TimeRange.all()).where("host", "host_123457").fields("value"));
-        SeriesRows r = rows.get(0);
-        double sum = 0;
-        for (int i = 0; i < r.size(); i++) {
-            sum += r.doubleValue("value", i);
-        }
-        return Answer.of("count", r.size(), "sum", sum);
     }
 
     private Answer perGroup(Query query, String tag, AggregateFunction function) {
@@ -74,12 +68,6 @@ final class BanyanD3 extends BanyanStore<D3Dataset> {
             answer.put(row.group().get(tag), row.doubleValue(function, "value"));
         }
         return Answer.of(answer);
-    }
-
-    private Answer q6() {
-        AggregateRow row = rows(Query.of("m", TimeRange.all()).aggregate(AggregateFunction.COUNT, AggregateFunction.SUM).groupBy())
-                .get(0);
-        return Answer.of("count", row.longValue(AggregateFunction.COUNT, "value"), "sum", row.doubleValue(AggregateFunction.SUM, "value"));
     }
 
     /**

@@ -21,45 +21,24 @@ final class QuestDbD1 extends QuestDbStore<D1Dataset> {
 
     @Override
     public void ingest(D1Dataset data) {
-        int commitEvery = durable ? D1Dataset.BATCH : 100_000;
-        try (TableWriter writer = writer()) {
-            int k = 0;
-            int sinceCommit = 0;
-            for (int t = 0; t < D1Dataset.TIMESTAMPS; t++) {
-                long micros = D1Dataset.timestamp(t) * 1000;
-                for (int i = 0; i < D1Dataset.SERIES; i++) {
-                    TableWriter.Row row = writer.newRow(micros);
-                    row.putSym(0, data.hosts[i]);
-                    row.putSym(1, data.regions[i]);
-                    row.putDouble(2, data.values[k++]);
-                    row.append();
-                    if (++sinceCommit == commitEvery) {
-                        writer.commit();
-                        sinceCommit = 0;
-                    }
-                }
-            }
-            writer.commit();
-        }
+        append(D1Dataset.POINTS, durable ? D1Dataset.BATCH : 100_000, (writer, p) -> {
+            int i = p % D1Dataset.SERIES;
+            TableWriter.Row row = writer.newRow(D1Dataset.timestamp(p / D1Dataset.SERIES) * 1000);
+            row.putSym(0, data.hosts[i]);
+            row.putSym(1, data.regions[i]);
+            row.putDouble(2, data.values[p]);
+            row.append();
+        });
     }
 
     @Override
     public Answer query(int q) throws Exception {
         return switch (q) {
-            case 0 -> q1();
+            case 0 -> rowsAndSum("SELECT value FROM m WHERE host = 'host_500' AND " + HOUR);
             case 1 -> q2(HOUR);
-            case 2 -> q3();
+            case 2 -> countSum("SELECT count(), sum(value) FROM m");
             default -> q2(UNALIGNED_HOUR);
         };
-    }
-
-    private Answer q1() throws Exception {
-        double[] countSum = new double[2];
-        select("SELECT value FROM m WHERE host = 'host_500' AND " + HOUR, r -> {
-            countSum[0]++;
-            countSum[1] += r.getDouble(0);
-        });
-        return Answer.of("count", countSum[0], "sum", countSum[1]);
     }
 
     private Answer q2(String window) throws Exception {
@@ -70,14 +49,5 @@ final class QuestDbD1 extends QuestDbStore<D1Dataset> {
             answer.put(host + " max", r.getDouble(2));
         });
         return Answer.of(answer);
-    }
-
-    private Answer q3() throws Exception {
-        double[] countSum = new double[2];
-        select("SELECT count(), sum(value) FROM m", r -> {
-            countSum[0] = r.getLong(0);
-            countSum[1] = r.getDouble(1);
-        });
-        return Answer.of("count", countSum[0], "sum", countSum[1]);
     }
 }

@@ -24,55 +24,27 @@ final class QuestDbD3 extends QuestDbStore<D3Dataset> {
 
     @Override
     public void ingest(D3Dataset data) {
-        int commitEvery = durable ? D3Dataset.BATCH : 100_000;
         String[][] tags = data.tags;
-        try (TableWriter writer = writer()) {
-            int sinceCommit = 0;
-            for (int p = 0; p < D3Dataset.POINTS; p++) {
-                int i = data.series[p];
-                TableWriter.Row row = writer.newRow(D3Dataset.timestamp(data.timestamp[p]) * 1000);
-                for (int t = 0; t < tags.length; t++) {
-                    row.putSym(t, tags[t][i]);
-                }
-                row.putDouble(tags.length, data.values[p]);
-                row.append();
-                if (++sinceCommit == commitEvery) {
-                    writer.commit();
-                    sinceCommit = 0;
-                }
+        append(D3Dataset.POINTS, durable ? D3Dataset.BATCH : 100_000, (writer, p) -> {
+            int i = data.series[p];
+            TableWriter.Row row = writer.newRow(D3Dataset.timestamp(data.timestamp[p]) * 1000);
+            for (int t = 0; t < tags.length; t++) {
+                row.putSym(t, tags[t][i]);
             }
-            writer.commit();
-        }
+            row.putDouble(tags.length, data.values[p]);
+            row.append();
+        });
     }
 
     @Override
     public Answer query(int q) throws Exception {
         return switch (q) {
-            case 0 -> q4();
+            case 0 -> rowsAndSum("SELECT value FROM m WHERE host = 'host_123457'"); // the 50 points, as Banyan returns them
             case 1 -> perGroup("SELECT region, avg(value) FROM m");
             case 2 -> countSum("SELECT count(), sum(value) FROM m");
             case 3 -> perGroup("SELECT rack, max(value) FROM m WHERE " + Q7_RANGE);
             default -> perGroup("SELECT service, sum(value) FROM m WHERE host ~ '^host_1[0-9]*7$'");
         };
-    }
-
-    /** The 50 points themselves, as Banyan returns them, summed here. */
-    private Answer q4() throws Exception {
-        double[] countSum = new double[2];
-        select("SELECT value FROM m WHERE host = 'host_123457'", r -> {
-            countSum[0]++;
-            countSum[1] += r.getDouble(0);
-        });
-        return Answer.of("count", countSum[0], "sum", countSum[1]);
-    }
-
-    private Answer countSum(String sql) throws Exception {
-        double[] countSum = new double[2];
-        select(sql, r -> {
-            countSum[0] = r.getLong(0);
-            countSum[1] = r.getDouble(1);
-        });
-        return Answer.of("count", countSum[0], "sum", countSum[1]);
     }
 
     private Answer perGroup(String sql) throws Exception {

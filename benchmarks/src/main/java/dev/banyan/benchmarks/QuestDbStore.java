@@ -70,8 +70,42 @@ abstract class QuestDbStore<D> implements Engine<D> {
         context = new SqlExecutionContextImpl(engine, 1).with(AllowAllSecurityContext.INSTANCE);
     }
 
-    protected TableWriter writer() {
-        return engine.getWriter(engine.getTableTokenIfExists("m"), "bench");
+    /** Writes one row (point {@code point} of the data set) with {@code writer.newRow}. */
+    protected interface RowWriter {
+        void write(TableWriter writer, int point);
+    }
+
+    /** Appends {@code points} rows in arrival order, committing every {@code commitEvery} rows and at the end. */
+    protected void append(long points, int commitEvery, RowWriter rows) {
+        try (TableWriter writer = engine.getWriter(engine.getTableTokenIfExists("m"), "bench")) {
+            for (int p = 0; p < points; p++) {
+                rows.write(writer, p);
+                if ((p + 1) % commitEvery == 0) {
+                    writer.commit();
+                }
+            }
+            writer.commit();
+        }
+    }
+
+    /** The number of rows and the sum of column 0 of a SELECT: raw values summed here, as Banyan's are. */
+    protected Answer rowsAndSum(String sql) throws Exception {
+        double[] countSum = new double[2];
+        select(sql, r -> {
+            countSum[0]++;
+            countSum[1] += r.getDouble(0);
+        });
+        return Answer.of("count", countSum[0], "sum", countSum[1]);
+    }
+
+    /** The {@code count(), sum(...)} row of a SELECT. */
+    protected Answer countSum(String sql) throws Exception {
+        double[] countSum = new double[2];
+        select(sql, r -> {
+            countSum[0] = r.getLong(0);
+            countSum[1] = r.getDouble(1);
+        });
+        return Answer.of("count", countSum[0], "sum", countSum[1]);
     }
 
     /** Runs a SELECT and hands every record to {@code row}. */
