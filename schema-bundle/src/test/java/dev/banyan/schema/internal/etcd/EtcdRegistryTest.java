@@ -253,6 +253,8 @@ public class EtcdRegistryTest {
         RevisionConflictException stale = assertThrows(RevisionConflictException.class,
                 () -> servers.get(1).updateMeasure(cpu("rc"), created.modRevision() - 1));
         assertTrue(stale.getMessage(), stale.getMessage().startsWith("measure rc/cpu is at another revision"));
+        // Each writer reads the measure from its own server first: wait until the watch has brought it to all of them.
+        assertTrue("every server sees the measure", waitFor(() -> servers.stream().allMatch(r -> r.getMeasure("rc", "cpu").isPresent())));
         int writers = 12;
         AtomicInteger conflicts = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(writers);
