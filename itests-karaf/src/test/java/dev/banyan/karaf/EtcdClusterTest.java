@@ -66,8 +66,9 @@ public class EtcdClusterTest {
             // The bound, two orders of magnitude above what a watch takes.
             assertTrue("propagation " + propagation + " ms", propagation < 1000);
             assertOk(b.client("banyan:measure-list sw"), "cpu");
-            assertOk(b.client("banyan:write --tags host=h1 --fields value=4.5 --time 2024-01-01T12:00:00Z sw cpu"), "Wrote 1 point");
-            assertOk(b.client("banyan:query --from 2024-01-01T00:00:00Z --to 2024-01-02T00:00:00Z sw cpu"), "4.5");
+            // Now (the default time): inside the group's 7-day TTL and the write window [S13a]; the query's default is the last hour.
+            assertOk(b.client("banyan:write --tags host=h1 --fields value=4.5 sw cpu"), "Wrote 1 point");
+            assertOk(b.client("banyan:query sw cpu"), "4.5");
             b.awaitOutput("banyan:cluster", WAIT, r -> r.output().matches("(?s).*\\* b .*sw.*"));
 
             // Both create the same group at once: one wins, the other is told it exists.
@@ -126,7 +127,7 @@ public class EtcdClusterTest {
                 server.awaitAnswer("banyan:status", WAIT);
                 assertOk(server.client("banyan:measure-list sw"), "mem");
             }
-            assertOk(b.client("banyan:write --tags host=h1 --fields used=7 --time 2024-01-01T12:00:00Z sw mem"), "Wrote 1 point");
+            assertOk(b.client("banyan:write --tags host=h1 --fields used=7 sw mem"), "Wrote 1 point");
 
             // Longer than the deadline: both stop, each with one FATAL line naming the endpoint.
             etcd.stop();

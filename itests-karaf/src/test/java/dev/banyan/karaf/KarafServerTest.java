@@ -6,6 +6,8 @@ import static org.junit.Assert.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 import org.junit.Rule;
@@ -50,14 +52,25 @@ public class KarafServerTest {
             assertOk(karaf.client("banyan:group-create --shards 2 --interval 1d --ttl 7d sw"), "Created group sw");
             assertOk(karaf.client("banyan:measure-create --tag host:STRING --tag region:STRING --field value:DOUBLE "
                     + "--entity host sw cpu"), "Created measure sw/cpu");
-            assertOk(karaf.client("banyan:write --tags host=h1,region=eu --fields value=1.5 --time 2024-01-01T12:00:00Z sw cpu"), "Wrote 1 point");
-            assertOk(karaf.client("banyan:write --tags host=h1,region=eu --fields value=2.5 --time 2024-01-01T12:00:10Z sw cpu"), "Wrote 1 point");
+            // Points inside the group's 7-day TTL and the write window [S13a]: an hour ago, whole seconds.
+            Instant hourAgo = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(1));
+            Instant from = hourAgo.minus(Duration.ofHours(1));
+            Instant to = hourAgo.plus(Duration.ofHours(1));
+            assertOk(karaf.client("banyan:write --tags host=h1,region=eu --fields value=1.5 --time " + hourAgo + " sw cpu"), "Wrote 1 point");
+            assertOk(karaf.client("banyan:write --tags host=h1,region=eu --fields value=2.5 --time " + hourAgo.plusSeconds(10)
+                    + " sw cpu"), "Wrote 1 point");
+            KarafInstance.Result tooLate = karaf.client("banyan:write --tags host=h1 --fields value=3 --time 253402300800000 sw cpu");
+            assertTrue(tooLate.output(), tooLate.status() != 0 && tooLate.output().contains(
+                    "measure sw/cpu: point 0: timestamp +10000-01-01T00:00:00Z (253402300800000) is outside the supported range"));
+            KarafInstance.Result ahead = karaf.client("banyan:write --tags host=h1 --fields value=3 --time "
+                    + hourAgo.plus(Duration.ofDays(30)) + " sw cpu");
+            assertTrue(ahead.output(), ahead.status() != 0 && ahead.output().contains("more than 2 days ahead of the server clock"));
             KarafInstance.Result refused = karaf.client("banyan:write --tags host=h1 --fields valu=3 sw cpu");
             assertTrue(refused.output(), refused.status() != 0 && refused.output().contains("measure sw/cpu: point 0: unknown field 'valu' (declared: [value])"));
-            KarafInstance.Result raw = karaf.client("banyan:query --from 2024-01-01T00:00:00Z --to 2024-01-02T00:00:00Z sw cpu");
-            assertOk(raw, "2024-01-01T12:00:10Z");
+            KarafInstance.Result raw = karaf.client("banyan:query --from " + from + " --to " + to + " sw cpu");
+            assertOk(raw, hourAgo.plusSeconds(10).toString());
             assertTrue(raw.output(), raw.output().contains("1.5") && raw.output().contains("2.5"));
-            assertOk(karaf.client("banyan:query --from 2024-01-01T00:00:00Z --to 2024-01-02T00:00:00Z --agg avg,count "
+            assertOk(karaf.client("banyan:query --from " + from + " --to " + to + " --agg avg,count "
                     + "--group-by region sw cpu"), "{region=eu}");
             assertOk(karaf.client("banyan:status"), "SERVING");
             assertOk(karaf.client("banyan:check"), "OK: every segment");
@@ -122,13 +135,15 @@ public class KarafServerTest {
             java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
             java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
             java.util.concurrent.atomic.AtomicReference<Throwable> died = new java.util.concurrent.atomic.AtomicReference<>();
+            // Inside the group's default 7-day TTL and the write window [S13a].
+            long base = System.currentTimeMillis() - 3_600_000;
             Thread writer = new Thread(() -> {
                 try {
                     while (running.get()) {
                         long n = acknowledged.get();
                         // Point n has its own timestamp; it is written again until acknowledged.
                         KarafInstance.Result r = karaf.client("banyan:write --tags host=h1 --fields value=" + n + " --time "
-                                + (1_704_067_200_000L + n * 1000) + " hot cpu");
+                                + (base + n * 1000) + " hot cpu");
                         if (r.status() == 0) {
                             acknowledged.incrementAndGet();
                         } else {
@@ -147,8 +162,8 @@ public class KarafServerTest {
             awaitAcknowledged(acknowledged, acknowledged.get() + 3, died);
             running.set(false);
             writer.join(120_000);
-            KarafInstance.Result count = karaf.client("banyan:query --from 2024-01-01T00:00:00Z --to 2024-02-01T00:00:00Z "
-                    + "--agg count hot cpu");
+            KarafInstance.Result count = karaf.client("banyan:query --from " + (base - 60_000) + " --to "
+                    + (System.currentTimeMillis() + 60_000) + " --agg count hot cpu");
             java.util.regex.Matcher number = java.util.regex.Pattern.compile("\\|\\s*(\\d+)\\s*$", java.util.regex.Pattern.MULTILINE)
                     .matcher(count.output());
             assertTrue(count.output(), number.find());

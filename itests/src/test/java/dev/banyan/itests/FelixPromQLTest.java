@@ -56,7 +56,8 @@ import dev.banyan.storage.api.StorageEngine;
 @ExamReactorStrategy(PerClass.class)
 public class FelixPromQLTest {
 
-    private static final long T0 = 1_704_067_200_000L;
+    /** A whole hour two to three hours ago: inside the group's 30-day TTL and the engine's write window [S13a]. */
+    private static final long T0 = System.currentTimeMillis() / 3_600_000L * 3_600_000L - 2 * 3_600_000L;
 
     @Inject
     private BundleContext context;

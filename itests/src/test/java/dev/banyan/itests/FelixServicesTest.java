@@ -38,6 +38,7 @@ import dev.banyan.schema.api.FieldSpec;
 import dev.banyan.schema.api.Measure;
 import dev.banyan.schema.api.TagSpec;
 import dev.banyan.server.api.DataPoint;
+import dev.banyan.server.api.InvalidPointException;
 import dev.banyan.server.api.MeasureService;
 import dev.banyan.storage.api.AggregateFunction;
 import dev.banyan.storage.api.Query;
@@ -111,7 +112,8 @@ public class FelixServicesTest {
                 .contains("name: sw"));
 
         MeasureService measures = service(MeasureService.class).orElseThrow();
-        long t0 = 1_704_067_200_000L;
+        // Within the group's 7-day TTL and the engine's write window [S13a]: recent, whole minutes.
+        long t0 = System.currentTimeMillis() / 60_000 * 60_000 - 3_600_000;
         measures.write("sw", "cpu", List.of(
                 new DataPoint(t0, Map.of("host", "h1", "region", "eu"), Map.of("value", 1.5)),
                 new DataPoint(t0 + 1000, Map.of("host", "h1", "region", "eu"), Map.of("value", 2.5)),
@@ -129,6 +131,21 @@ public class FelixServicesTest {
             fail("missing entity tag");
         } catch (IllegalArgumentException e) {
             assertEquals("measure sw/cpu: point 0: missing entity tag 'host'", e.getMessage());
+        }
+        // [S12][S13a] Timestamps outside the supported range or the write window are the client's mistake.
+        try {
+            measures.write("sw", "cpu", List.of(new DataPoint(253_402_300_800_000L, Map.of("host", "h1"), Map.of("value", 1.0))));
+            fail("year 10000");
+        } catch (InvalidPointException e) {
+            assertTrue(e.getMessage(), e.getMessage().startsWith("measure sw/cpu: point 0: timestamp +10000-01-01T00:00:00Z"));
+        }
+        try {
+            measures.write("sw", "cpu", List.of(new DataPoint(t0, Map.of("host", "h1"), Map.of("value", 1.0)),
+                    new DataPoint(t0 + 30L * 86_400_000, Map.of("host", "h1"), Map.of("value", 1.0))));
+            fail("a month ahead of the clock");
+        } catch (InvalidPointException e) {
+            assertTrue(e.getMessage(), e.getMessage().startsWith("measure sw/cpu: group sw: point 1 of the batch"));
+            assertTrue(e.getMessage(), e.getMessage().contains("more than 2 days ahead of the server clock"));
         }
         Object errors = ManagementFactory.getPlatformMBeanServer().getAttribute(new ObjectName("dev.banyan:type=SchemaRepository"), "Errors");
         assertEquals("[R10] repository counters over JMX", 0L, errors);

@@ -20,9 +20,15 @@ public interface MeasureService {
     /**
      * Validates every point against the measure, then writes all of them or none. Returns once they
      * are as durable as the group's storage says (fsync'd by default).
+     * <p>
+     * Timestamps (epoch ms) must lie in the supported range [1970-01-01T00:00:00.001Z,
+     * 9999-12-31T23:59:59.999Z] ({@code dev.banyan.storage.api.Timestamps}) and in the group's write
+     * window: at most the storage's {@code maxFutureMinutes} (default 2 days) ahead of the server's
+     * clock and, while the group's retention is enabled, no older than its TTL.
      *
      * @throws InvalidPointException    unknown measure, tag or field, missing entity tag, no field at
-     *                                  all, wrong type or bad timestamp: names the measure, point and field
+     *                                  all, wrong type, or a timestamp outside the supported range or
+     *                                  the write window: names the measure, point and field or window
      * @throws GroupNotServingException the group's database is not open right now (retriable)
      */
     void write(String group, String measure, List<DataPoint> points);

@@ -16,6 +16,7 @@ import dev.banyan.server.api.DataPoint;
 import dev.banyan.server.api.GroupNotServingException;
 import dev.banyan.server.api.InvalidPointException;
 import dev.banyan.server.api.MeasureService;
+import dev.banyan.storage.api.PointRejectedException;
 import dev.banyan.storage.api.Query;
 import dev.banyan.storage.api.QueryResult;
 import dev.banyan.storage.api.StorageException;
@@ -37,6 +38,11 @@ public final class MeasureServiceComponent implements MeasureService {
         Tsdb tsdb = tsdb(group);
         try {
             tsdb.write(batch);
+        } catch (PointRejectedException e) {
+            // The client's mistake (outside the write window): an invalid point, never a server fault.
+            InvalidPointException invalid = new InvalidPointException("measure " + group + "/" + measure + ": " + e.getMessage());
+            invalid.initCause(e);
+            throw invalid;
         } catch (StorageException e) {
             if (tsdb.isClosed()) {
                 throw new GroupNotServingException("group " + group + " closed during the write; nothing of this write "

@@ -13,6 +13,7 @@ import dev.banyan.server.api.InvalidPointException;
 import dev.banyan.storage.api.FieldDef;
 import dev.banyan.storage.api.FieldType;
 import dev.banyan.storage.api.SeriesRef;
+import dev.banyan.storage.api.Timestamps;
 import dev.banyan.storage.api.WriteBatch;
 
 /** Turns application points into a storage batch, refusing the whole write at the first point that does not fit. */
@@ -40,8 +41,9 @@ final class PointValidator {
         for (int i = 0; i < points.size(); i++) {
             DataPoint point = points.get(i);
             String at = where + ": point " + i;
-            if (point.timestampMillis() <= 0) {
-                throw new InvalidPointException(at + ": timestamp must be positive epoch milliseconds, got " + point.timestampMillis());
+            if (!Timestamps.isSupported(point.timestampMillis())) {
+                throw new InvalidPointException(at + ": timestamp " + Timestamps.describe(point.timestampMillis())
+                        + " is outside the supported range " + Timestamps.supportedRange() + " (epoch milliseconds)");
             }
             for (Map.Entry<String, String> tag : point.tags().entrySet()) {
                 TagSpec spec = tagSpecs.get(tag.getKey());

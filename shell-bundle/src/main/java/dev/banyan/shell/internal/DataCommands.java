@@ -75,7 +75,9 @@ public final class DataCommands {
         @Option(name = "--fields", required = true, description = "Field values as name=value,...")
         private String fields;
 
-        @Option(name = "--time", description = "Epoch milliseconds, 'now' (default) or an instant like 2024-01-01T12:00:00Z")
+        @Option(name = "--time", description = "Epoch milliseconds, 'now' (default) or an instant like 2024-01-01T12:00:00Z; "
+                + "from 1970-01-01T00:00:00.001Z to 9999-12-31T23:59:59.999Z, at most the storage's maxFutureMinutes (default "
+                + "2 days) ahead of the server clock and no older than the group's TTL")
         private String time = "now";
 
         @Override

@@ -40,7 +40,7 @@ final class Durations {
         }
         try {
             return java.time.Instant.parse(text).toEpochMilli();
-        } catch (java.time.format.DateTimeParseException e) {
+        } catch (java.time.format.DateTimeParseException | ArithmeticException e) {
             throw new IllegalArgumentException(option + ": expected epoch milliseconds, 'now' or an instant such as "
                     + "2024-01-01T12:00:00Z, got '" + text + "'");
         }

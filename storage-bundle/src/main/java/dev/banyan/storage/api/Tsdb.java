@@ -31,15 +31,18 @@ public interface Tsdb extends AutoCloseable {
     /**
      * [S12] The segment holding {@code timestampMillis}, created (crash-atomically) if none does.
      *
-     * @throws StorageException {@code invalid segment timestamp} for timestamps &lt;= 0,
+     * @throws StorageException {@code invalid segment timestamp} for a timestamp outside the
+     *                          {@linkplain Timestamps supported range} (for example &lt;= 0),
      *                          {@code database is closed} after {@link #close()}
      */
     SegmentInfo segmentFor(long timestampMillis);
 
     /**
-     * [S13][S14] Tells the database the newest accepted write time: may create the next segment
-     * ahead of time and delete expired ones. Ticks closer than 10 minutes to the last accepted tick
-     * are ignored.
+     * [S13][S13a][S14] Runs maintenance as of {@code nowMillis}, the engine clock's wall time (never a
+     * point's timestamp: every write ticks with the engine's clock): creates the next segment ahead of
+     * time once {@code nowMillis} falls in the last hour of the segment holding it, and deletes
+     * expired segments. A tick less than 10 minutes after the last accepted one is ignored; a tick
+     * earlier than the last accepted one (the clock was set back) is accepted.
      */
     void tick(long nowMillis);
 
@@ -49,13 +52,19 @@ public interface Tsdb extends AutoCloseable {
     /**
      * [S16][S18] Writes every point of the batch or none: each point goes to the segment of its time
      * (created if needed) and the shard of its series. Returns once the batch is as durable as
-     * {@link TsdbOptions#durability()} says, and feeds the newest timestamp to {@link #tick(long)}.
+     * {@link TsdbOptions#durability()} says, then {@linkplain #tick(long) ticks} with the engine's clock.
      * A measure's fields may grow: the batch may append fields to those the measure was written
      * with; earlier points lack them (absent, see {@link SeriesRows#isPresent}).
+     * <p>
+     * [S12][S13a] Accepted timestamps (epoch ms): within the {@linkplain Timestamps supported range},
+     * at most the engine's {@code maxFutureMinutes} (default 2 days) ahead of the engine's clock, and,
+     * while retention is enabled, no older than {@code now - ttl} (an older point would be deleted by
+     * the next retention right after being acknowledged).
      *
-     * @throws StorageException naming the point for a timestamp &lt;= 0; naming the measure and field
-     *                          for a batch that drops, reorders or retypes a field the measure has;
-     *                          or {@code database is closed}
+     * @throws PointRejectedException naming the first point outside the accepted window and the window
+     * @throws StorageException       naming the measure and field for a batch that drops, reorders or
+     *                                retypes a field the measure has; {@code database is closed}; or an
+     *                                I/O failure naming the file
      */
     void write(WriteBatch batch);
 

@@ -7,7 +7,9 @@
  * Errors: {@link dev.banyan.storage.api.StorageException} for everything; the subtypes that
  * implement {@code dev.banyan.initerror.Permanent} ({@link
  * dev.banyan.storage.api.IncompatibleVersionException}, {@link
- * dev.banyan.storage.api.CorruptSegmentException}) cannot be fixed by retrying.
+ * dev.banyan.storage.api.CorruptSegmentException}) cannot be fixed by retrying; {@link
+ * dev.banyan.storage.api.PointRejectedException} is the client's mistake (a point outside the
+ * supported {@link dev.banyan.storage.api.Timestamps} range or the group's write window).
  */
 @org.osgi.annotation.versioning.Version("2.0.0")
 package dev.banyan.storage.api;

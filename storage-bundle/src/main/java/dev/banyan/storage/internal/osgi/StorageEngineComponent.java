@@ -3,6 +3,7 @@ package dev.banyan.storage.internal.osgi;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -55,6 +56,13 @@ public final class StorageEngineComponent implements StorageEngine {
         @AttributeDefinition(name = "Retention interval (minutes)", description = "How often expired segments are "
                 + "deleted in every open group, besides the checks made as data arrives; at least 1.", min = "1")
         long retentionIntervalMinutes() default 1440;
+
+        @AttributeDefinition(name = "Accepted future (minutes)", description = "How far ahead of this server's clock "
+                + "a written point's timestamp may lie. A point further ahead is refused with an error naming the point "
+                + "and the accepted window, so one client's wrong clock cannot create far-future segments. Rotation "
+                + "and retention always run on the server's clock. Default 2880 (2 days, like VictoriaMetrics); 0 "
+                + "refuses every point ahead of the clock.", min = "0")
+        long maxFutureMinutes() default 2880;
     }
 
     private TsdbEngine engine;
@@ -64,7 +72,8 @@ public final class StorageEngineComponent implements StorageEngine {
     @Activate
     void activate(Config config) {
         Path root = resolveDataRoot(config.dataRoot());
-        engine = new TsdbEngine(root, StorageVersions.bundled(), Clock.systemDefaultZone());
+        engine = new TsdbEngine(root, StorageVersions.bundled(), Clock.systemDefaultZone(), TsdbEngine.DEFAULT_FLUSH_THRESHOLD,
+                Duration.ofMinutes(Math.max(0, config.maxFutureMinutes())));
         retention = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "banyan-retention");
             thread.setDaemon(true);
@@ -73,7 +82,8 @@ public final class StorageEngineComponent implements StorageEngine {
         long minutes = Math.max(1, config.retentionIntervalMinutes());
         retention.scheduleAtFixedRate(this::runRetention, minutes, minutes, TimeUnit.MINUTES);
         registerMBean();
-        LOG.info("Storage engine active, data root {}, retention every {} min", root, minutes);
+        LOG.info("Storage engine active, data root {}, retention every {} min, points accepted up to {} min ahead of "
+                + "the clock", root, minutes, Math.max(0, config.maxFutureMinutes()));
     }
 
     @Deactivate

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,7 @@ public final class TsdbEngine implements StorageEngine, AutoCloseable {
     private final Path dataRoot;
     private final StorageVersions versions;
     private final Clock clock;
+    private final WriteWindow window;
     private final StorageMetrics metrics = new StorageMetrics();
     private final Map<String, TsdbImpl> open = new ConcurrentHashMap<>();
 
@@ -55,8 +57,18 @@ public final class TsdbEngine implements StorageEngine, AutoCloseable {
     }
 
     public TsdbEngine(Path dataRoot, StorageVersions versions, Clock clock, long flushThresholdPoints) {
+        this(dataRoot, versions, clock, flushThresholdPoints, WriteWindow.DEFAULT_MAX_FUTURE);
+    }
+
+    /**
+     * @param clock                the wall clock: rotation, retention, ticks and the write window run on it [S13a]
+     * @param flushThresholdPoints memtable points per shard before a flush to a part
+     * @param maxFuture            how far ahead of {@code clock} a written point may lie [S13a]
+     */
+    public TsdbEngine(Path dataRoot, StorageVersions versions, Clock clock, long flushThresholdPoints, Duration maxFuture) {
         this.dataRoot = dataRoot.toAbsolutePath().normalize();
         this.versions = versions;
+        this.window = new WriteWindow(clock, maxFuture);
         this.clock = clock;
         // One thread flushes and merges for every shard: ingest keeps the other core.
         this.background = Executors.newSingleThreadExecutor(runnable -> {
@@ -80,7 +92,7 @@ public final class TsdbEngine implements StorageEngine, AutoCloseable {
     @Override
     public Tsdb open(String group, TsdbOptions options) {
         checkName(group);
-        TsdbImpl db = TsdbImpl.open(group, dataRoot.resolve(group), options, clock.getZone(), versions, metrics,
+        TsdbImpl db = TsdbImpl.open(group, dataRoot.resolve(group), options, window, versions, metrics,
                 closed -> {
                     open.remove(closed.group(), closed);
                     metrics.openDatabases.decrementAndGet();

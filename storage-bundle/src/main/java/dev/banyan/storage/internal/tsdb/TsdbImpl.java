@@ -30,6 +30,7 @@ import dev.banyan.storage.internal.shard.Shard;
 import dev.banyan.storage.api.SegmentInfo;
 import dev.banyan.storage.api.StorageException;
 import dev.banyan.storage.api.TimeRange;
+import dev.banyan.storage.api.Timestamps;
 import dev.banyan.storage.api.Tsdb;
 import dev.banyan.storage.api.TsdbOptions;
 import dev.banyan.storage.internal.fs.DirectoryLock;
@@ -53,6 +54,7 @@ final class TsdbImpl implements Tsdb {
     private final String group;
     private final Path dir;
     private final ZoneId zone;
+    private final WriteWindow window;
     private final StorageVersions versions;
     private final StorageMetrics metrics;
     private final DirectoryLock lock;
@@ -79,12 +81,13 @@ final class TsdbImpl implements Tsdb {
         }
     }
 
-    private TsdbImpl(String group, Path dir, TsdbOptions options, ZoneId zone, StorageVersions versions,
+    private TsdbImpl(String group, Path dir, TsdbOptions options, WriteWindow window, StorageVersions versions,
             StorageMetrics metrics, DirectoryLock lock, Consumer<TsdbImpl> onClose, Shard.Settings shardSettings) {
         this.group = group;
         this.dir = dir;
         this.options = options;
-        this.zone = zone;
+        this.window = window;
+        this.zone = window.clock().getZone();
         this.versions = versions;
         this.metrics = metrics;
         this.lock = lock;
@@ -95,7 +98,7 @@ final class TsdbImpl implements Tsdb {
     }
 
     /** [S5]-[S8] Validates, locks, loads; on any failure after locking, unlocks before rethrowing. */
-    static TsdbImpl open(String group, Path dir, TsdbOptions options, ZoneId zone, StorageVersions versions,
+    static TsdbImpl open(String group, Path dir, TsdbOptions options, WriteWindow window, StorageVersions versions,
             StorageMetrics metrics, Consumer<TsdbImpl> onClose, Shard.Settings shardSettings) {
         options.validate();
         try {
@@ -105,7 +108,7 @@ final class TsdbImpl implements Tsdb {
         }
         DirectoryLock lock = DirectoryLock.acquire(dir);
         try {
-            TsdbImpl db = new TsdbImpl(group, dir, options, zone, versions, metrics, lock, onClose, shardSettings);
+            TsdbImpl db = new TsdbImpl(group, dir, options, window, versions, metrics, lock, onClose, shardSettings);
             try {
                 db.load();
             } catch (RuntimeException | Error e) {
@@ -296,8 +299,9 @@ final class TsdbImpl implements Tsdb {
 
     private SegmentState stateFor(long timestampMillis) {
         ensureOpen();
-        if (timestampMillis <= 0) {
-            throw new StorageException("invalid segment timestamp: " + timestampMillis);
+        if (!Timestamps.isSupported(timestampMillis)) {
+            throw new StorageException("invalid segment timestamp: " + Timestamps.describe(timestampMillis)
+                    + " is outside the supported range " + Timestamps.supportedRange());
         }
         Map.Entry<Long, SegmentState> floor = segments.floorEntry(timestampMillis);
         if (floor != null && timestampMillis < floor.getValue().info.endMillis()) {
@@ -357,15 +361,8 @@ final class TsdbImpl implements Tsdb {
         }
         // Refuse the whole batch before anything is written: all or nothing.
         measureFields.admit(batch.measure(), batch.fields());
-        long newest = Long.MIN_VALUE;
-        for (int i = 0; i < n; i++) {
-            long t = batch.timestamp(i);
-            if (t <= 0) {
-                throw new StorageException("invalid segment timestamp: " + t + " (point " + i + " of the batch, series "
-                        + batch.series(i) + "); nothing of the batch was written");
-            }
-            newest = Math.max(newest, t);
-        }
+        long now = window.clock().millis();
+        window.check(group, batch, options, now);
         // Route every point to its segment and shard, then append each shard's points at once. A batch
         // touches few shards, so targets are found by a scan that starts with the last one used.
         List<Shard> targets = new ArrayList<>(4);
@@ -421,7 +418,7 @@ final class TsdbImpl implements Tsdb {
                 }
             }
         }
-        tick(newest);
+        tick(now);
     }
 
     @Override
@@ -497,7 +494,9 @@ final class TsdbImpl implements Tsdb {
         if (closing) {
             return;
         }
-        if (lastTickMillis != Long.MIN_VALUE && nowMillis < lastTickMillis + TICK_DEBOUNCE.toMillis()) {
+        // A tick before the last accepted one means the clock was set back: run, rather than sleep until it catches up.
+        if (lastTickMillis != Long.MIN_VALUE && nowMillis >= lastTickMillis
+                && nowMillis - lastTickMillis < TICK_DEBOUNCE.toMillis()) {
             return;
         }
         lastTickMillis = nowMillis;
@@ -507,24 +506,27 @@ final class TsdbImpl implements Tsdb {
         applyRetention(nowMillis);
     }
 
-    /** [S13] Creates the next segment once the newest write falls in the last hour of the newest segment. */
+    /**
+     * [S13][S13a] Creates the next segment ahead of time once the clock's {@code nowMillis} falls in the
+     * last hour of the segment holding it (a segment holding a future point never counts as "now").
+     */
     private void rotate(long nowMillis) {
-        Map.Entry<Long, SegmentState> newest = segments.lastEntry();
-        if (newest == null) {
+        Map.Entry<Long, SegmentState> holding = segments.floorEntry(nowMillis);
+        if (holding == null) {
             return;
         }
-        SegmentInfo last = newest.getValue().info;
-        if (nowMillis < last.startMillis() || nowMillis >= last.endMillis()
-                || last.endMillis() - nowMillis >= ROTATION_LEAD.toMillis()) {
+        SegmentInfo current = holding.getValue().info;
+        if (nowMillis >= current.endMillis() || current.endMillis() - nowMillis >= ROTATION_LEAD.toMillis()
+                || !Timestamps.isSupported(current.endMillis()) || segments.containsKey(current.endMillis())) {
             return;
         }
         metrics.rotationsStarted.incrementAndGet();
         try {
-            stateFor(last.endMillis());
+            stateFor(current.endMillis());
             metrics.rotationsFinished.incrementAndGet();
         } catch (RuntimeException e) {
             metrics.rotationErrors.incrementAndGet();
-            LOG.error("Group {}: cannot create the next segment at {}", group, last.endMillis(), e);
+            LOG.error("Group {}: cannot create the next segment at {}", group, current.endMillis(), e);
         }
     }
 
