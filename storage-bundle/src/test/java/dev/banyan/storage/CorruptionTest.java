@@ -4,9 +4,11 @@ import static dev.banyan.storage.StorageFixture.local;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
+import static dev.banyan.storage.DiskDamage.flip;
+import static dev.banyan.storage.DiskDamage.only;
+import static dev.banyan.storage.DiskDamage.truncate;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -66,16 +68,7 @@ public class CorruptionTest {
         Path crashed = tmp.newFolder("crashed").toPath();
         try (TsdbEngine engine = engine(live); Tsdb db = engine.open("g1", OPTIONS)) {
             writeBatches(db, batches);
-            try (Stream<Path> files = Files.walk(live)) {
-                for (Path p : files.toList()) {
-                    Path target = crashed.resolve(live.relativize(p).toString());
-                    if (Files.isDirectory(p)) {
-                        Files.createDirectories(target);
-                    } else {
-                        Files.copy(p, target);
-                    }
-                }
-            }
+            DiskDamage.copyTree(live, crashed);
         }
         return crashed;
     }
@@ -86,27 +79,6 @@ public class CorruptionTest {
             writeBatches(db, batches);
         }
         return root;
-    }
-
-    private static Path only(Path root, String prefix) throws IOException {
-        try (Stream<Path> files = Files.walk(root)) {
-            return files.filter(p -> p.getFileName().toString().startsWith(prefix)).findFirst().orElseThrow();
-        }
-    }
-
-    private static void flip(Path file, long offset) throws IOException {
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            raf.seek(offset);
-            int b = raf.read();
-            raf.seek(offset);
-            raf.write(b ^ 0x5A);
-        }
-    }
-
-    private static void truncate(Path file, long size) throws IOException {
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            raf.setLength(size);
-        }
     }
 
     private List<SeriesRows> readAll(Path root) {

@@ -1,7 +1,6 @@
 package dev.banyan.storage;
 
 import static dev.banyan.storage.StorageFixture.DAILY;
-import static dev.banyan.storage.StorageFixture.local;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
@@ -57,7 +56,7 @@ public class EngineTest {
         Path root = tmp.getRoot().toPath();
         TsdbEngine engine = StorageFixture.engine(root);
         Tsdb db = engine.open("g1", DAILY);
-        db.segmentFor(local(2024, 1, 1, 1, 0, 0));
+        db.segmentFor(StorageFixture.utc(2024, 1, 1, 1, 0, 0));
         try {
             engine.drop("g1");
             fail("open groups are not dropped");
@@ -80,7 +79,7 @@ public class EngineTest {
         List<dev.banyan.storage.api.SegmentProblem> problems = StorageFixture.engine(root).check(root);
         assertEquals(List.of(
                 new dev.banyan.storage.api.SegmentProblem("bad", old, "incompatible version 1.3.0, supported versions: 1.4.0, 1.5.0"),
-                new dev.banyan.storage.api.SegmentProblem("bad", bare, "segment holds data but has no metadata file")), problems);
+                new dev.banyan.storage.api.SegmentProblem("bad", bare, "segment holds data but has no metadata file; refusing to open rather than delete it")), problems);
         assertEquals(before, dev.banyan.testsupport.TreeSnapshot.of(root));
     }
 

@@ -47,13 +47,13 @@ public class OpenCloseTest {
             assertEquals(group, db.directory());
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(group.resolve("lock"))));
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(group)));
-            Path seg = db.segmentFor(local(2024, 1, 1, 9, 0, 0)).directory();
+            Path seg = db.segmentFor(StorageFixture.utc(2024, 1, 1, 9, 0, 0)).directory();
             assertEquals(group.resolve("seg-20240101"), seg);
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(seg)));
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(seg.resolve("metadata"))));
         }
         try (Tsdb db = StorageFixture.engine(root).open("h1", TsdbOptions.of(IntervalRule.hours(1), IntervalRule.days(1), 1))) {
-            assertEquals(root.resolve("h1/seg-2024010109"), db.segmentFor(local(2024, 1, 1, 9, 59, 59)).directory());
+            assertEquals(root.resolve("h1/seg-2024010109"), db.segmentFor(StorageFixture.utc(2024, 1, 1, 9, 59, 59)).directory());
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.banyan.storage;
 
 import static dev.banyan.storage.StorageFixture.DAILY;
-import static dev.banyan.storage.StorageFixture.local;
+import static dev.banyan.storage.StorageFixture.utc;
 import static dev.banyan.storage.StorageFixture.plus;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
@@ -42,18 +42,18 @@ public class SegmentLifecycleTest {
     }
 
     @Test
-    public void s12_startsAlignToTheLocalGrid() {
+    public void s12_startsAlignToTheUtcGridWhateverTheClockZone() {
         try (Tsdb db = open(DAILY.withSegmentInterval(IntervalRule.days(3)))) {
-            // Local days since 1970-01-01: 2024-01-01 is day 19723 = 3 x 6574 + 1, so its cell starts on 2023-12-31.
-            SegmentInfo seg = db.segmentFor(local(2024, 1, 1, 10, 0, 0));
-            assertEquals(local(2023, 12, 31, 0, 0, 0), seg.startMillis());
-            assertEquals(local(2024, 1, 3, 0, 0, 0), seg.endMillis());
+            // UTC days since 1970-01-01 (the engine clock is in Shanghai): 2024-01-01 is day 19723 = 3 x 6574 + 1, so its cell starts on 2023-12-31.
+            SegmentInfo seg = db.segmentFor(utc(2024, 1, 1, 10, 0, 0));
+            assertEquals(utc(2023, 12, 31, 0, 0, 0), seg.startMillis());
+            assertEquals(utc(2024, 1, 3, 0, 0, 0), seg.endMillis());
             assertEquals("seg-20231231", seg.directory().getFileName().toString());
-            assertSame("[S12] a write inside reuses it", seg, db.segmentFor(local(2024, 1, 2, 23, 59, 59)));
+            assertSame("[S12] a write inside reuses it", seg, db.segmentFor(utc(2024, 1, 2, 23, 59, 59)));
         }
         try (Tsdb db = open("hourly", DAILY.withSegmentInterval(IntervalRule.hours(4)))) {
-            SegmentInfo seg = db.segmentFor(local(2024, 1, 1, 10, 30, 0));
-            assertEquals(local(2024, 1, 1, 8, 0, 0), seg.startMillis());
+            SegmentInfo seg = db.segmentFor(utc(2024, 1, 1, 10, 30, 0));
+            assertEquals(utc(2024, 1, 1, 8, 0, 0), seg.startMillis());
             assertEquals("seg-2024010108", seg.directory().getFileName().toString());
         }
     }
@@ -62,15 +62,15 @@ public class SegmentLifecycleTest {
     public void s12_newSegmentEndIsCappedAtTheNextStart() {
         try (Tsdb db = open(DAILY.withSegmentInterval(IntervalRule.days(2)))) {
             // Local day 19724 (2024-01-02) is even, so it starts a 2-day cell.
-            SegmentInfo later = db.segmentFor(local(2024, 1, 2, 1, 0, 0));
-            assertEquals(local(2024, 1, 2, 0, 0, 0), later.startMillis());
+            SegmentInfo later = db.segmentFor(utc(2024, 1, 2, 1, 0, 0));
+            assertEquals(utc(2024, 1, 2, 0, 0, 0), later.startMillis());
             // Shrink the interval: the next cell would overlap the existing segment.
             db.updateOptions(db.options().withSegmentInterval(IntervalRule.days(3)));
-            SegmentInfo earlier = db.segmentFor(local(2024, 1, 1, 5, 0, 0));
-            assertEquals(local(2023, 12, 31, 0, 0, 0), earlier.startMillis());
+            SegmentInfo earlier = db.segmentFor(utc(2024, 1, 1, 5, 0, 0));
+            assertEquals(utc(2023, 12, 31, 0, 0, 0), earlier.startMillis());
             assertEquals("capped at the next start", later.startMillis(), earlier.endMillis());
             assertEquals(List.of(earlier, later), db.segments());
-            assertEquals(List.of(later), db.segments(new TimeRange(local(2024, 1, 2, 0, 0, 0), local(2024, 1, 9, 0, 0, 0))));
+            assertEquals(List.of(later), db.segments(new TimeRange(utc(2024, 1, 2, 0, 0, 0), utc(2024, 1, 9, 0, 0, 0))));
         }
     }
 
@@ -90,7 +90,7 @@ public class SegmentLifecycleTest {
 
     @Test
     public void s13_tickInTheLastHourCreatesTheNextSegment() {
-        long start = local(2024, 1, 1, 0, 0, 0);
+        long start = utc(2024, 1, 1, 0, 0, 0);
         try (Tsdb db = open(DAILY)) {
             db.segmentFor(start);
             db.tick(plus(start, Duration.ofHours(22).plusMinutes(59).plusSeconds(59)));
@@ -100,13 +100,13 @@ public class SegmentLifecycleTest {
             db.tick(plus(start, Duration.ofHours(23).plusSeconds(1)));
             List<SegmentInfo> segments = db.segments();
             assertEquals("23h00m01s: the next day is created ahead", 2, segments.size());
-            assertEquals(local(2024, 1, 2, 0, 0, 0), segments.get(1).startMillis());
+            assertEquals(utc(2024, 1, 2, 0, 0, 0), segments.get(1).startMillis());
         }
     }
 
     @Test
     public void s13_ticksWithinTenMinutesAreIgnored() {
-        long start = local(2024, 1, 1, 0, 0, 0);
+        long start = utc(2024, 1, 1, 0, 0, 0);
         try (Tsdb db = open(DAILY)) {
             db.segmentFor(start);
             db.tick(plus(start, Duration.ofHours(22).plusMinutes(55)));
@@ -119,7 +119,7 @@ public class SegmentLifecycleTest {
 
     @Test
     public void s13_rotationCanBeDisabled() {
-        long start = local(2024, 1, 1, 0, 0, 0);
+        long start = utc(2024, 1, 1, 0, 0, 0);
         try (Tsdb db = open(DAILY.withRotation(false))) {
             db.segmentFor(start);
             db.tick(plus(start, Duration.ofHours(23).plusMinutes(30)));
@@ -131,7 +131,7 @@ public class SegmentLifecycleTest {
     public void s14_threeDayTtlWithDailyTicksNeverHoldsMoreThanFourSegments() throws Exception {
         TsdbEngine engine = StorageFixture.engine(tmp.getRoot().toPath());
         try (Tsdb db = engine.open("g1", DAILY)) {
-            long day0 = local(2024, 1, 1, 12, 0, 0);
+            long day0 = utc(2024, 1, 1, 12, 0, 0);
             for (int day = 0; day < 20; day++) {
                 long now = plus(day0, Duration.ofDays(day));
                 db.segmentFor(now);
@@ -139,9 +139,9 @@ public class SegmentLifecycleTest {
                 assertTrue("day " + day + ": " + db.segments().size(), db.segments().size() <= 4);
             }
             assertEquals(4, db.segments().size());
-            assertEquals(local(2024, 1, 17, 0, 0, 0), db.segments().get(0).startMillis());
+            assertEquals(utc(2024, 1, 17, 0, 0, 0), db.segments().get(0).startMillis());
             try (var dirs = Files.list(db.directory())) {
-                assertEquals("only live segments and the lock remain on disk", 5, dirs.count());
+                assertEquals("only live segments, the lock and group.json remain on disk", 6, dirs.count());
             }
             StorageCounters counters = engine.counters();
             assertEquals(20, counters.retentionsStarted());
@@ -153,7 +153,7 @@ public class SegmentLifecycleTest {
     @Test
     public void s14_expiryIsAtEndPlusTtl() {
         try (Tsdb db = open(DAILY)) {
-            SegmentInfo seg = db.segmentFor(local(2024, 1, 1, 1, 0, 0));
+            SegmentInfo seg = db.segmentFor(utc(2024, 1, 1, 1, 0, 0));
             db.applyRetention(plus(seg.endMillis(), Duration.ofDays(3).minusMillis(1)));
             assertEquals(1, db.segments().size());
             db.applyRetention(plus(seg.endMillis(), Duration.ofDays(3)));
@@ -165,8 +165,8 @@ public class SegmentLifecycleTest {
     @Test
     public void s14_retentionCanBeDisabled() {
         try (Tsdb db = open(DAILY.withRetention(false))) {
-            db.segmentFor(local(2024, 1, 1, 1, 0, 0));
-            db.tick(local(2025, 1, 1, 1, 0, 0));
+            db.segmentFor(utc(2024, 1, 1, 1, 0, 0));
+            db.tick(utc(2025, 1, 1, 1, 0, 0));
             assertEquals(1, db.segments().size());
         }
     }
@@ -187,7 +187,7 @@ public class SegmentLifecycleTest {
     @Test
     public void s13_rotationCountersMoveWithEachRotation() {
         TsdbEngine engine = StorageFixture.engine(tmp.getRoot().toPath());
-        long start = local(2024, 1, 1, 0, 0, 0);
+        long start = utc(2024, 1, 1, 0, 0, 0);
         try (Tsdb db = engine.open("g1", DAILY)) {
             db.segmentFor(start);
             db.tick(plus(start, Duration.ofHours(23).plusMinutes(30)));
@@ -210,9 +210,9 @@ public class SegmentLifecycleTest {
                     .withTtl(IntervalRule.days(7)).withShardNum(4);
             db.updateOptions(changed);
             assertEquals(changed, db.options());
-            SegmentInfo twoDays = db.segmentFor(local(2024, 1, 1, 1, 0, 0));
-            assertEquals("the new interval num applies to new segments", local(2023, 12, 31, 0, 0, 0), twoDays.startMillis());
-            assertEquals(local(2024, 1, 2, 0, 0, 0), twoDays.endMillis());
+            SegmentInfo twoDays = db.segmentFor(utc(2024, 1, 1, 1, 0, 0));
+            assertEquals("the new interval num applies to new segments", utc(2023, 12, 31, 0, 0, 0), twoDays.startMillis());
+            assertEquals(utc(2024, 1, 2, 0, 0, 0), twoDays.endMillis());
         }
     }
 }

@@ -24,7 +24,10 @@ import dev.banyan.storage.internal.tsdb.TsdbEngine;
 /** Builds engines over temporary directories and plants segments the way older releases left them. */
 final class StorageFixture {
 
-    /** A zone far from UTC proves segment alignment follows local time. */
+    /**
+     * The engine clock's zone: far from UTC, so tests prove new groups name segments in UTC whatever
+     * the zone, and that older groups planted with names in this zone are read in it.
+     */
     static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
     static final TsdbOptions DAILY = TsdbOptions.of(IntervalRule.days(1), IntervalRule.days(3), 2);
     static final TsdbOptions HOURLY = TsdbOptions.of(IntervalRule.hours(1), IntervalRule.hours(6), 1);
@@ -38,6 +41,11 @@ final class StorageFixture {
 
     static long local(int year, int month, int day, int hour, int minute, int second) {
         return LocalDateTime.of(year, month, day, hour, minute, second).atZone(ZONE).toInstant().toEpochMilli();
+    }
+
+    /** An instant on the UTC wall clock: segment names of groups created by this release are UTC [S12]. */
+    static long utc(int year, int month, int day, int hour, int minute, int second) {
+        return LocalDateTime.of(year, month, day, hour, minute, second).toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
     }
 
     static long plus(long millis, Duration d) {

@@ -1,6 +1,6 @@
 package dev.banyan.storage;
 
-import static dev.banyan.storage.StorageFixture.local;
+import static dev.banyan.storage.StorageFixture.utc;
 import static org.junit.Assert.assertEquals;
 
 import java.time.Clock;
@@ -45,7 +45,8 @@ public class TagMatcherQueryTest {
     private static final TsdbOptions OPTIONS = TsdbOptions.of(IntervalRule.days(1), IntervalRule.days(3650), 3)
             .withRotation(false).withRetention(false).withDurability(Durability.OS);
     private static final List<FieldDef> VALUE = List.of(FieldDef.ofDouble("value"));
-    private static final long T0 = local(2024, 1, 1, 0, 0, 0);
+    /** UTC midnight: each day below is one segment (new groups name and cut segments in UTC [S12]). */
+    private static final long T0 = utc(2024, 1, 1, 0, 0, 0);
 
     /**
      * Per day (one segment each), the tags of each series as the reference knows them: non-entity

@@ -105,9 +105,10 @@ public class VersionCompatibilityTest {
     public void s2_createdSegmentsUseTheJsonFormat() throws Exception {
         Path root = tmp.getRoot().toPath();
         try (Tsdb db = StorageFixture.engine(root).open("g1", DAILY)) {
-            SegmentInfo seg = db.segmentFor(local(2024, 3, 10, 15, 30, 0));
+            SegmentInfo seg = db.segmentFor(StorageFixture.utc(2024, 3, 10, 15, 30, 0));
             String body = Files.readString(seg.directory().resolve("metadata"));
-            assertEquals("{\"version\":\"1.5.0\",\"endTime\":\"2024-03-11T00:00:00.000000000+08:00\"}\n", body);
+            assertEquals("[S12][S15] the end in UTC, the shard count of the segment",
+                    "{\"version\":\"1.5.0\",\"endTime\":\"2024-03-11T00:00:00.000000000Z\",\"shardNum\":2}\n", body);
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.banyan.storage;
 
-import static dev.banyan.storage.StorageFixture.local;
+import static dev.banyan.storage.StorageFixture.utc;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
@@ -42,7 +42,7 @@ public class WriteQueryTest {
     private static final TsdbOptions OPTIONS = TsdbOptions.of(IntervalRule.days(1), IntervalRule.days(3650), 2)
             .withRotation(false).withRetention(false).withDurability(Durability.OS);
     private static final List<FieldDef> VALUE = List.of(FieldDef.ofDouble("value"));
-    private static final long T0 = local(2024, 1, 1, 0, 0, 0);
+    private static final long T0 = utc(2024, 1, 1, 0, 0, 0);
 
     /** A small flush threshold forces parts and merges with little data. */
     private TsdbEngine engine(long flushThreshold) {

@@ -33,10 +33,16 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     public static ChildJvm start(Class<?> mainClass, String... args) throws IOException {
+        return start(List.of(), mainClass, args);
+    }
+
+    /** Like {@link #start(Class, String...)} with extra JVM options, for example {@code -Duser.timezone=UTC}. */
+    public static ChildJvm start(List<String> jvmOptions, Class<?> mainClass, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.javaExecutable());
         command.add("-Xmx256m");
         command.add("-XX:TieredStopAtLevel=1");
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(classPath());
         command.add(mainClass.getName());

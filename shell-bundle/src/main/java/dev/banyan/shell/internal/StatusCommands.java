@@ -63,8 +63,10 @@ public final class StatusCommands {
     }
 
     @Service
-    @Command(scope = "banyan", name = "check", description = "Offline pre-flight of a data root: lists every segment the "
-            + "server would refuse (incompatible version, data without metadata) and fails if there is any.")
+    @Command(scope = "banyan", name = "check", description = "Offline pre-flight of a data root, by the rules the server "
+            + "opens it with: lists everything it would refuse (incompatible version, data without metadata, unknown or "
+            + "misnamed files at any level, a segment naming zone it cannot determine, damaged part indexes or logs) and "
+            + "fails if there is any. Reads only; safe beside a running server.")
     public static class Check implements Action {
 
         @Reference(optional = true)
@@ -89,7 +91,7 @@ public final class StatusCommands {
             problems.forEach(p -> table.addRow().addContent(p.group(), p.segment(), p.problem()));
             table.print(System.out);
             // A failing command makes bin/client exit non-zero, which is what scripts test.
-            throw new IllegalStateException(problems.size() + " segment(s) under " + root + " would stop the server");
+            throw new IllegalStateException(problems.size() + " problem(s) under " + root + " would stop the server");
         }
     }
 }

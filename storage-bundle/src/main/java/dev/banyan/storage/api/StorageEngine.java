@@ -50,9 +50,12 @@ public interface StorageEngine {
     Optional<IntervalUnit> segmentUnit(String group);
 
     /**
-     * Offline pre-flight: lists every segment under {@code dataRoot} (any group) that open would
-     * refuse for its version or metadata: an unsupported version, unreadable or missing metadata
-     * with data present, or an unparsable segment dir name. Reads only; takes no lock.
+     * Offline pre-flight: lists everything under {@code dataRoot} (any group) that open would refuse,
+     * by the same layout rules open applies: unsupported versions, unreadable or missing metadata
+     * with data present, unparsable or misnamed dirs, unknown files at any level, a group whose
+     * segment naming zone cannot be determined, damaged part indexes and corrupt write-ahead logs.
+     * An empty list means every group opens (with the interval unit its segments are named by).
+     * Reads only, takes no lock, and may run beside a server using the same root.
      */
     List<SegmentProblem> check(Path dataRoot);
 }

@@ -21,7 +21,7 @@ import dev.banyan.storage.api.StorageException;
  */
 public final class DirectoryLock implements AutoCloseable {
 
-    public static final String FILE_NAME = "lock";
+    public static final String FILE_NAME = dev.banyan.storage.internal.segment.Layout.LOCK_FILE;
 
     private final Path file;
     private final FileChannel channel;

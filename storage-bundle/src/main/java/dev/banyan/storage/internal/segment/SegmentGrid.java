@@ -12,11 +12,13 @@ import dev.banyan.storage.api.IntervalUnit;
 
 /**
  * [S1][S12] Where segments start and what their dirs are called: starts lie on a grid of
- * {@code num x unit} anchored at local 1970-01-01 00:00, so every node cuts time the same way.
+ * {@code num x unit} anchored at 1970-01-01 00:00 in the group's naming zone (UTC for groups created
+ * by this release, see {@link GroupMetadata}), so every node cuts time the same way whatever its
+ * process time zone.
  */
 public final class SegmentGrid {
 
-    public static final String PREFIX = "seg-";
+    public static final String PREFIX = Layout.SEGMENT_PREFIX;
     private static final LocalDateTime ANCHOR = LocalDate.of(1970, 1, 1).atStartOfDay();
     private static final DateTimeFormatter DAY_NAME = DateTimeFormatter.ofPattern("yyyyMMdd");
     private static final DateTimeFormatter HOUR_NAME = DateTimeFormatter.ofPattern("yyyyMMddHH");
@@ -51,43 +53,40 @@ public final class SegmentGrid {
         return PREFIX + (interval.unit() == IntervalUnit.DAY ? DAY_NAME : HOUR_NAME).format(local(startMillis));
     }
 
+    /** The start of a segment whose name encodes {@code local} (see {@link #parseName}), named in {@code zone}. */
+    public static long startOf(LocalDateTime local, ZoneId zone) {
+        return local.atZone(zone).toInstant().toEpochMilli();
+    }
+
+    /** The interval unit a segment dir name encodes: 8 digits DAY, 10 digits HOUR; null for neither. */
+    public static IntervalUnit unitOfName(String name) {
+        int digits = name.length() - PREFIX.length();
+        return digits == 8 ? IntervalUnit.DAY : digits == 10 ? IntervalUnit.HOUR : null;
+    }
+
     /**
-     * The start encoded in a segment dir name.
+     * [S11] The local date and time a segment dir name encodes, in whatever zone it was named in.
      *
-     * @throws IllegalArgumentException if the name does not match this grid's unit
+     * @throws IllegalArgumentException if the name is not {@code seg-yyyyMMdd} or {@code seg-yyyyMMddHH}
      */
-    public long parseDirName(String name) {
-        if (!name.startsWith(PREFIX)) {
-            throw new IllegalArgumentException("not a segment dir: " + name);
+    public static LocalDateTime parseName(String name) {
+        IntervalUnit unit = name.startsWith(PREFIX) ? unitOfName(name) : null;
+        if (unit == null || !name.substring(PREFIX.length()).chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new IllegalArgumentException("expected seg-yyyyMMdd or seg-yyyyMMddHH: " + name);
         }
         String stamp = name.substring(PREFIX.length());
+        DateTimeFormatter format = unit == IntervalUnit.DAY ? DAY_NAME : HOUR_NAME;
+        LocalDateTime local;
         try {
-            if (interval.unit() == IntervalUnit.DAY) {
-                if (stamp.length() != 8) {
-                    throw new IllegalArgumentException("expected seg-yyyyMMdd: " + name);
-                }
-                return toMillis(LocalDate.parse(stamp, DAY_NAME).atStartOfDay());
-            }
-            if (stamp.length() != 10) {
-                throw new IllegalArgumentException("expected seg-yyyyMMddHH: " + name);
-            }
-            return toMillis(LocalDateTime.parse(stamp, HOUR_NAME));
+            local = unit == IntervalUnit.DAY ? LocalDate.parse(stamp, format).atStartOfDay() : LocalDateTime.parse(stamp, format);
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("unparsable segment dir: " + name, e);
         }
-    }
-
-    /** The interval unit a segment dir name is written for, if it is a segment dir name at all. */
-    public static java.util.Optional<IntervalUnit> unitOf(String name) {
-        for (IntervalUnit unit : IntervalUnit.values()) {
-            try {
-                new SegmentGrid(new IntervalRule(unit, 1), java.time.ZoneOffset.UTC).parseDirName(name);
-                return java.util.Optional.of(unit);
-            } catch (IllegalArgumentException e) {
-                // not this unit
-            }
+        // The parser bends impossible dates (20240231 would read as 20240229): only names it writes back count.
+        if (!format.format(local).equals(stamp)) {
+            throw new IllegalArgumentException("unparsable segment dir: " + name + " is not a calendar date");
         }
-        return java.util.Optional.empty();
+        return local;
     }
 
     private LocalDateTime local(long millis) {

@@ -22,7 +22,7 @@ public record SeriesDef(SeriesRef ref, List<FieldDef> fields) {
         out.writeVarLong(fields.size());
         for (FieldDef f : fields) {
             out.writeString(f.name());
-            out.writeByte(f.type().ordinal());
+            out.writeByte(codeOf(f.type()));
         }
     }
 
@@ -35,11 +35,12 @@ public record SeriesDef(SeriesRef ref, List<FieldDef> fields) {
         FieldDef[] fields = new FieldDef[n];
         for (int i = 0; i < n; i++) {
             String name = in.readString();
-            int type = in.readByte();
-            if (type >= FieldType.values().length) {
-                throw new CorruptDataException("unknown field type " + type + " at byte " + (in.position() - 1));
+            int code = in.readByte();
+            FieldType type = typeOf(code);
+            if (type == null) {
+                throw new CorruptDataException("unknown field type code " + code + " at byte " + (in.position() - 1));
             }
-            fields[i] = new FieldDef(name, FieldType.values()[type]);
+            fields[i] = new FieldDef(name, type);
         }
         SeriesRef ref;
         try {
@@ -51,6 +52,27 @@ public record SeriesDef(SeriesRef ref, List<FieldDef> fields) {
             throw new CorruptDataException("series id " + id + " does not match its definition " + ref);
         }
         return new SeriesDef(ref, List.of(fields));
+    }
+
+    /**
+     * [S16] The on-disk code of a field type, in write-ahead-log records and part series tables. Explicit
+     * and fixed: never an enum ordinal, so reordering or extending {@link FieldType} cannot change what
+     * existing files mean (a new type needs a new code here, or this switch does not compile).
+     */
+    public static int codeOf(FieldType type) {
+        return switch (type) {
+            case DOUBLE -> 0;
+            case LONG -> 1;
+        };
+    }
+
+    /** The field type of an on-disk code, or null for a code no release wrote. */
+    public static FieldType typeOf(int code) {
+        return switch (code) {
+            case 0 -> FieldType.DOUBLE;
+            case 1 -> FieldType.LONG;
+            default -> null;
+        };
     }
 
     private static void writeMap(ByteSink out, Map<String, String> map) {

@@ -12,12 +12,10 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.banyan.storage.api.CorruptSegmentException;
 import dev.banyan.storage.api.Durability;
 import dev.banyan.storage.api.StorageException;
 import dev.banyan.storage.api.TagMatcher;
@@ -29,6 +27,8 @@ import dev.banyan.storage.internal.fs.DurableFiles;
 import dev.banyan.storage.internal.index.SeriesIndex;
 import dev.banyan.storage.internal.part.PartReader;
 import dev.banyan.storage.internal.part.PartWriter;
+import dev.banyan.storage.internal.segment.Layout;
+import dev.banyan.storage.internal.segment.ShardFiles;
 import dev.banyan.storage.internal.wal.WriteAheadLog;
 
 /**
@@ -39,8 +39,6 @@ import dev.banyan.storage.internal.wal.WriteAheadLog;
  */
 public final class Shard implements AutoCloseable {
 
-    static final String PART_PREFIX = "part-";
-    static final String PART_SUFFIX = ".bin";
     static final int MAX_PARTS = 8;
     private static final Logger LOG = LoggerFactory.getLogger(Shard.class);
 
@@ -102,24 +100,14 @@ public final class Shard implements AutoCloseable {
     }
 
     private void recover() throws IOException {
-        TreeMap<Long, Path> partFiles = new TreeMap<>();
-        TreeMap<Long, Path> logs = new TreeMap<>();
-        try (Stream<Path> entries = Files.list(dir)) {
-            for (Path entry : entries.sorted().toList()) {
-                String name = entry.getFileName().toString();
-                if (name.endsWith(".tmp")) {
-                    // A part write or merge that never finished: its data is still in a log or older parts.
-                    LOG.info("Removing unfinished file {}", entry);
-                    Files.delete(entry);
-                } else if (name.startsWith(PART_PREFIX) && name.endsWith(PART_SUFFIX)) {
-                    partFiles.put(generation(entry, PART_PREFIX, PART_SUFFIX), entry);
-                } else if (name.startsWith(WriteAheadLog.PREFIX) && name.endsWith(WriteAheadLog.SUFFIX)) {
-                    logs.put(generation(entry, WriteAheadLog.PREFIX, WriteAheadLog.SUFFIX), entry);
-                } else {
-                    throw new CorruptSegmentException(entry, "unknown file in shard");
-                }
-            }
+        ShardFiles files = ShardFiles.scan(dir);
+        for (Path temp : files.temps()) {
+            // A part write or merge that never finished: its data is still in a log or older parts.
+            LOG.info("Removing unfinished file {}", temp);
+            Files.delete(temp);
         }
+        TreeMap<Long, Path> partFiles = files.parts();
+        TreeMap<Long, Path> logs = files.logs();
         List<PartReader> readers = new ArrayList<>();
         for (Map.Entry<Long, Path> part : partFiles.entrySet()) {
             PartReader reader = PartReader.open(part.getValue(), part.getKey());
@@ -144,6 +132,25 @@ public final class Shard implements AutoCloseable {
             DurableFiles.fsyncDirectory(dir);
         }
         parts = List.copyOf(readers);
+    }
+
+    /**
+     * Read-only: throws what {@link #open} would throw for this shard dir (unknown files, damaged
+     * parts, corrupt logs) and changes nothing, for the offline check.
+     */
+    public static void verify(Path dir) throws IOException {
+        ShardFiles files = ShardFiles.scan(dir);
+        for (Map.Entry<Long, Path> part : files.parts().entrySet()) {
+            PartReader.open(part.getValue(), part.getKey());
+        }
+        Shard scratch = new Shard(dir, null);
+        for (Map.Entry<Long, Path> log : files.logs().entrySet()) {
+            if (!files.parts().containsKey(log.getKey())) {
+                Memtable replayed = new Memtable(log.getKey());
+                Map<Integer, SeriesDef> defs = new HashMap<>();
+                WriteAheadLog.verify(log.getValue(), record -> scratch.replayRecord(record, replayed, defs));
+            }
+        }
     }
 
     private void replayRecord(ByteSource in, Memtable into, Map<Integer, SeriesDef> defs) {
@@ -171,15 +178,6 @@ public final class Shard implements AutoCloseable {
             }
             into.buffer(def).append(ts, values, 0, fields);
             into.points++;
-        }
-    }
-
-    private static long generation(Path file, String prefix, String suffix) {
-        String name = file.getFileName().toString();
-        try {
-            return Long.parseLong(name.substring(prefix.length(), name.length() - suffix.length()));
-        } catch (NumberFormatException e) {
-            throw new CorruptSegmentException(file, "unknown file in shard");
         }
     }
 
@@ -221,7 +219,7 @@ public final class Shard implements AutoCloseable {
             if (active == null) {
                 long generation = nextGeneration++;
                 active = new Memtable(generation);
-                wal = WriteAheadLog.create(dir.resolve(WriteAheadLog.fileName(generation)));
+                wal = WriteAheadLog.create(dir.resolve(Layout.walFileName(generation)));
                 walSeries = new LongObjectMap<>();
                 walDefinitions = 0;
             }
@@ -340,13 +338,9 @@ public final class Shard implements AutoCloseable {
         for (SeriesBuffer buffer : memtable.sealed()) {
             data.add(new PartWriter.SeriesData(buffer.def(), buffer.timestamps(), buffer.values(), buffer.size()));
         }
-        Path file = dir.resolve(partName(memtable.generation));
+        Path file = dir.resolve(Layout.partFileName(memtable.generation));
         PartWriter.write(file, data);
         return PartReader.open(file, memtable.generation);
-    }
-
-    static String partName(long generation) {
-        return PART_PREFIX + String.format("%016d", generation) + PART_SUFFIX;
     }
 
     /** Merges every part into one named after the newest, when there are too many. */

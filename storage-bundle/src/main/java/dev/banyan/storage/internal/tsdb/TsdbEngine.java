@@ -21,13 +21,14 @@ import org.slf4j.LoggerFactory;
 import dev.banyan.storage.api.SegmentProblem;
 import dev.banyan.storage.api.StorageCounters;
 import dev.banyan.storage.api.StorageEngine;
-import dev.banyan.storage.internal.segment.SegmentGrid;
+import dev.banyan.storage.internal.segment.GroupLayout;
 import dev.banyan.storage.api.IntervalUnit;
 import dev.banyan.storage.api.StorageException;
 import dev.banyan.storage.api.Tsdb;
 import dev.banyan.storage.api.TsdbOptions;
 import dev.banyan.storage.internal.fs.DirectoryLock;
 import dev.banyan.storage.internal.fs.DurableFiles;
+import dev.banyan.storage.internal.segment.Layout;
 import dev.banyan.storage.internal.segment.StorageVersions;
 import dev.banyan.storage.internal.shard.Shard;
 
@@ -37,7 +38,6 @@ public final class TsdbEngine implements StorageEngine, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TsdbEngine.class);
     /** Group names become directory names: no separators, no dots, bounded length. */
     private static final Pattern GROUP_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
-    private static final String DROPPING_PREFIX = ".dropping-";
 
     private final Path dataRoot;
     private final StorageVersions versions;
@@ -116,7 +116,7 @@ public final class TsdbEngine implements StorageEngine, AutoCloseable {
             throw new StorageException("group " + group + " has no directory at " + dir);
         }
         DirectoryLock lock = DirectoryLock.acquire(dir);
-        Path hidden = dataRoot.resolve(DROPPING_PREFIX + group);
+        Path hidden = dataRoot.resolve(Layout.DROPPING_PREFIX + group);
         try {
             DurableFiles.deleteTree(hidden);
             DurableFiles.moveAtomically(dir, hidden);
@@ -143,20 +143,16 @@ public final class TsdbEngine implements StorageEngine, AutoCloseable {
     public Optional<IntervalUnit> segmentUnit(String group) {
         checkName(group);
         Path dir = dataRoot.resolve(group);
-        if (!Files.isDirectory(dir)) {
-            return Optional.empty();
-        }
-        try (Stream<Path> entries = Files.list(dir)) {
-            return entries.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(SegmentGrid.PREFIX)).sorted()
-                    .map(SegmentGrid::unitOf).flatMap(Optional::stream).findFirst();
+        try {
+            return GroupLayout.segmentUnit(dir);
         } catch (IOException e) {
-            throw new StorageException("cannot list " + dir + ": " + e.getMessage(), e);
+            throw new StorageException("cannot read " + dir + ": " + e.getMessage(), e);
         }
     }
 
     @Override
     public List<SegmentProblem> check(Path root) {
-        return SegmentCheck.scan(root, versions);
+        return SegmentCheck.scan(root, versions, clock.getZone());
     }
 
     /** [S14] The scheduled retention pass over every open database, at the engine clock's "now". */
@@ -191,7 +187,7 @@ public final class TsdbEngine implements StorageEngine, AutoCloseable {
             return;
         }
         try (Stream<Path> entries = Files.list(dataRoot)) {
-            for (Path entry : entries.filter(p -> p.getFileName().toString().startsWith(DROPPING_PREFIX)).toList()) {
+            for (Path entry : entries.filter(p -> p.getFileName().toString().startsWith(Layout.DROPPING_PREFIX)).toList()) {
                 LOG.info("Finishing interrupted drop: deleting {}", entry);
                 DurableFiles.deleteTree(entry);
             }
@@ -200,8 +196,12 @@ public final class TsdbEngine implements StorageEngine, AutoCloseable {
         }
     }
 
+    static boolean isGroupName(String name) {
+        return name != null && GROUP_NAME.matcher(name).matches();
+    }
+
     private static void checkName(String group) {
-        if (group == null || !GROUP_NAME.matcher(group).matches()) {
+        if (!isGroupName(group)) {
             throw new StorageException("invalid group name '" + group
                     + "': use 1-64 letters, digits, '_' or '-', starting with a letter or digit");
         }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,12 +11,10 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.HashMap;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.banyan.storage.api.CorruptSegmentException;
 import dev.banyan.storage.api.Query;
 import dev.banyan.storage.api.QueryResult;
 import dev.banyan.storage.api.SeriesRef;
@@ -35,6 +32,9 @@ import dev.banyan.storage.api.Tsdb;
 import dev.banyan.storage.api.TsdbOptions;
 import dev.banyan.storage.internal.fs.DirectoryLock;
 import dev.banyan.storage.internal.fs.DurableFiles;
+import dev.banyan.storage.internal.segment.GroupLayout;
+import dev.banyan.storage.internal.segment.GroupMetadata;
+import dev.banyan.storage.internal.segment.Layout;
 import dev.banyan.storage.internal.segment.SegmentGrid;
 import dev.banyan.storage.internal.segment.SegmentMetadata;
 import dev.banyan.storage.internal.segment.StorageVersions;
@@ -45,15 +45,9 @@ final class TsdbImpl implements Tsdb {
     private static final Logger LOG = LoggerFactory.getLogger(TsdbImpl.class);
     static final Duration ROTATION_LEAD = Duration.ofHours(1);
     static final Duration TICK_DEBOUNCE = Duration.ofMinutes(10);
-    /** A segment being created: renamed to {@code seg-*} only once its metadata is durable. */
-    static final String CREATING_PREFIX = ".creating-";
-    /** A segment being deleted: renamed out of sight first, so a crash never leaves half of it visible. */
-    static final String DELETING_PREFIX = ".deleting-";
-    private static final String SHARD_PREFIX = "shard-";
 
     private final String group;
     private final Path dir;
-    private final ZoneId zone;
     private final WriteWindow window;
     private final StorageVersions versions;
     private final StorageMetrics metrics;
@@ -63,6 +57,8 @@ final class TsdbImpl implements Tsdb {
     private final Shard.Settings shardSettings;
     private final MeasureFields measureFields;
     private volatile TsdbOptions options;
+    /** How segment dirs are named (zone and unit), from {@code group.json}; set by {@link #load()}. */
+    private GroupMetadata naming;
     private SegmentGrid grid;
     private long lastTickMillis = Long.MIN_VALUE;
     /** Set when close begins: from then on writes and new segments are refused. */
@@ -71,13 +67,15 @@ final class TsdbImpl implements Tsdb {
     /** Writes routed but not yet appended and synced; close waits for them (guarded by this). */
     private int writesInFlight;
 
-    /** A segment and its open shards. */
+    /** A segment, its shard count (fixed for its lifetime: a series always lives in one shard of it) and open shards. */
     private static final class SegmentState {
         final SegmentInfo info;
+        final int shardNum;
         final Map<Integer, Shard> shards = new HashMap<>();
 
-        SegmentState(SegmentInfo info) {
+        SegmentState(SegmentInfo info, int shardNum) {
             this.info = info;
+            this.shardNum = shardNum;
         }
     }
 
@@ -87,12 +85,10 @@ final class TsdbImpl implements Tsdb {
         this.dir = dir;
         this.options = options;
         this.window = window;
-        this.zone = window.clock().getZone();
         this.versions = versions;
         this.metrics = metrics;
         this.lock = lock;
         this.onClose = onClose;
-        this.grid = new SegmentGrid(options.segmentInterval(), zone);
         this.shardSettings = shardSettings;
         this.measureFields = new MeasureFields(group);
     }
@@ -122,52 +118,34 @@ final class TsdbImpl implements Tsdb {
         }
     }
 
+    /** [S7][S10][S12] Reads the group dir through its one layout owner, then acts on what it found. */
     private void load() {
-        List<Path> entries;
-        try (Stream<Path> list = Files.list(dir)) {
-            entries = list.sorted().toList();
+        GroupLayout.Scan scan;
+        try {
+            scan = GroupLayout.scan(dir, versions, options.segmentInterval().unit(), window.clock().getZone());
         } catch (IOException e) {
-            throw new StorageException("cannot list " + dir + ": " + e.getMessage(), e);
+            throw new StorageException("cannot read group dir " + dir + ": " + e.getMessage(), e);
         }
-        TreeMap<Long, Path> found = new TreeMap<>();
-        for (Path entry : entries) {
-            String name = entry.getFileName().toString();
-            if (name.startsWith(CREATING_PREFIX) || name.startsWith(DELETING_PREFIX)) {
-                // A creation never got its rename (so never held data), or a deletion was cut short.
-                deleteLeftover(entry);
-            } else if (name.startsWith(SegmentGrid.PREFIX)) {
-                long start;
-                try {
-                    start = grid.parseDirName(name);
-                } catch (IllegalArgumentException e) {
-                    // [S11] A name on disk does not change by waiting: permanent.
-                    CorruptSegmentException error = SegmentGrid.unitOf(name)
-                            .map(unit -> new CorruptSegmentException(entry, "failed to load (group " + group
-                                    + ": segmentInterval unit " + options.segmentInterval().unit()
-                                    + " does not match this segment, named for " + unit + "; the unit of a group cannot change)"))
-                            .orElseGet(() -> new CorruptSegmentException(entry, "failed to load"));
-                    error.initCause(e);
-                    throw error;
-                }
-                found.put(start, entry);
-            }
+        // A creation that never got its rename (so never held data), or a deletion cut short.
+        scan.leftovers().forEach(this::deleteLeftover);
+        scan.emptySegments().forEach(this::deleteLeftover);
+        naming = scan.metadata();
+        grid = new SegmentGrid(options.segmentInterval(), naming.zone());
+        if (!scan.recorded()) {
+            writeGroupMetadata();
         }
-        List<Long> starts = new ArrayList<>(found.keySet());
-        for (int i = 0; i < starts.size(); i++) {
-            long start = starts.get(i);
-            Path segmentDir = found.get(start);
-            SegmentMetadata metadata = readMetadata(segmentDir);
-            if (metadata == null) {
-                continue;
-            }
-            versions.check(metadata.version(), segmentDir);
-            List<Integer> shardNumbers = checkContents(segmentDir);
+        List<GroupLayout.FoundSegment> found = scan.segments();
+        for (int i = 0; i < found.size(); i++) {
+            GroupLayout.FoundSegment segment = found.get(i);
+            SegmentMetadata metadata = segment.metadata();
             long end = metadata.endMillis() != null ? metadata.endMillis()
-                    : i + 1 < starts.size() ? starts.get(i + 1) : grid.nominalEnd(start);
-            SegmentState state = new SegmentState(new SegmentInfo(start, end, metadata.version(), segmentDir));
-            segments.put(start, state);
-            for (int number : shardNumbers) {
-                state.shards.put(number, openShard(segmentDir, number));
+                    : i + 1 < found.size() ? found.get(i + 1).start() : grid.nominalEnd(segment.start());
+            // [S15][S17] Segments created before the shard count was recorded keep the count of this open.
+            int shardNum = metadata.shardNum() != null ? metadata.shardNum() : options.shardNum();
+            SegmentState state = new SegmentState(new SegmentInfo(segment.start(), end, metadata.version(), segment.dir()), shardNum);
+            segments.put(segment.start(), state);
+            for (int number : segment.shards()) {
+                state.shards.put(number, openShard(segment.dir(), number));
             }
         }
         for (SegmentState state : segments.values()) {
@@ -179,8 +157,22 @@ final class TsdbImpl implements Tsdb {
         }
     }
 
+    /** [S12] Records once how segment names are read, so a reopen in any process zone reads them the same. */
+    private void writeGroupMetadata() {
+        Path file = dir.resolve(Layout.GROUP_METADATA_FILE);
+        try {
+            DurableFiles.writeAtomically(file, naming.toJson());
+        } catch (IOException e) {
+            throw new StorageException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+        if (naming.zoneEvidence() != null) {
+            LOG.info("Group {}: segment names are read in zone {} ({}); recorded in {}", group, naming.zone(),
+                    naming.zoneEvidence(), file);
+        }
+    }
+
     private Shard openShard(Path segmentDir, int number) {
-        Path shardDir = segmentDir.resolve(SHARD_PREFIX + number);
+        Path shardDir = segmentDir.resolve(Layout.shardDirName(number));
         try {
             return Shard.open(shardDir, shardSettings);
         } catch (IOException e) {
@@ -201,52 +193,9 @@ final class TsdbImpl implements Tsdb {
         }
     }
 
-    /** [S10] Null if the dir was entirely empty and has been removed; otherwise the metadata or a permanent error. */
-    private SegmentMetadata readMetadata(Path segmentDir) {
-        Path file = segmentDir.resolve(SegmentMetadata.FILE_NAME);
-        try {
-            if (!Files.exists(file)) {
-                try (Stream<Path> contents = Files.list(segmentDir)) {
-                    if (contents.findAny().isPresent()) {
-                        throw new CorruptSegmentException(segmentDir,
-                                "segment holds data but has no metadata file; refusing to open rather than delete it");
-                    }
-                }
-                LOG.warn("Removing empty segment dir {} (a creation that never finished)", segmentDir);
-                Files.delete(segmentDir);
-                DurableFiles.fsyncDirectory(dir);
-                return null;
-            }
-            return SegmentMetadata.read(file);
-        } catch (IOException e) {
-            throw new StorageException("cannot read segment metadata " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** [S10] Only the metadata file and shard dirs belong in a segment; anything else is refused, never deleted. */
-    private static List<Integer> checkContents(Path segmentDir) {
-        List<Integer> shards = new ArrayList<>();
-        try (Stream<Path> contents = Files.list(segmentDir)) {
-            for (Path entry : contents.sorted().toList()) {
-                String name = entry.getFileName().toString();
-                if (name.equals(SegmentMetadata.FILE_NAME)) {
-                    continue;
-                }
-                if (Files.isDirectory(entry) && name.matches(SHARD_PREFIX + "\\d{1,9}")) {
-                    shards.add(Integer.parseInt(name.substring(SHARD_PREFIX.length())));
-                    continue;
-                }
-                throw new CorruptSegmentException(entry, "unknown file in segment");
-            }
-            return shards;
-        } catch (IOException e) {
-            throw new StorageException("cannot list " + segmentDir + ": " + e.getMessage(), e);
-        }
-    }
-
     private void deleteLeftover(Path entry) {
         try {
-            LOG.info("Finishing interrupted segment operation: deleting {}", entry);
+            LOG.info("Finishing an interrupted operation: deleting {}", entry);
             DurableFiles.deleteTree(entry);
             DurableFiles.fsyncDirectory(dir);
         } catch (IOException e) {
@@ -278,7 +227,7 @@ final class TsdbImpl implements Tsdb {
                     + options.segmentInterval().unit() + " to " + updated.segmentInterval().unit());
         }
         options = updated;
-        grid = new SegmentGrid(updated.segmentInterval(), zone);
+        grid = new SegmentGrid(updated.segmentInterval(), naming.zone());
     }
 
     @Override
@@ -322,20 +271,22 @@ final class TsdbImpl implements Tsdb {
     private SegmentState create(long start, long end) {
         String name = grid.dirName(start);
         Path target = dir.resolve(name);
-        Path staging = dir.resolve(CREATING_PREFIX + name);
+        Path staging = dir.resolve(Layout.CREATING_PREFIX + name);
+        // [S15][S17] The shard count is the segment's own: a later change applies to segments created after it.
+        int shardNum = options.shardNum();
         try {
             if (Files.exists(target)) {
                 throw new StorageException("segment dir " + target + " exists but is not a loaded segment");
             }
             DurableFiles.deleteTree(staging);
             DurableFiles.createDirectories(staging);
-            SegmentMetadata metadata = new SegmentMetadata(StorageVersions.CURRENT, end);
-            DurableFiles.writeAtomically(staging.resolve(SegmentMetadata.FILE_NAME), metadata.toJson(zone));
+            SegmentMetadata metadata = SegmentMetadata.of(StorageVersions.CURRENT, end, naming.zone(), shardNum);
+            DurableFiles.writeAtomically(staging.resolve(Layout.SEGMENT_METADATA_FILE), metadata.toJson());
             DurableFiles.moveAtomically(staging, target);
         } catch (IOException e) {
             throw new StorageException("cannot create segment " + target + ": " + e.getMessage(), e);
         }
-        SegmentState state = new SegmentState(new SegmentInfo(start, end, StorageVersions.CURRENT, target));
+        SegmentState state = new SegmentState(new SegmentInfo(start, end, StorageVersions.CURRENT, target), shardNum);
         segments.put(start, state);
         LOG.debug("Created segment {} [{}, {})", target, start, end);
         return state;
@@ -344,7 +295,7 @@ final class TsdbImpl implements Tsdb {
     /** The shard of a series in a segment, opened (and its dir created) on first use. */
     private synchronized Shard shardFor(SegmentState state, long seriesId) {
         ensureOpen();
-        int number = (int) Math.floorMod(seriesId, (long) options.shardNum());
+        int number = (int) Math.floorMod(seriesId, (long) state.shardNum);
         Shard shard = state.shards.get(number);
         if (shard == null) {
             shard = openShard(state.info.directory(), number);
@@ -369,7 +320,6 @@ final class TsdbImpl implements Tsdb {
         List<int[]> targetPoints = new ArrayList<>(4);
         int[] targetCounts = new int[8];
         SegmentState current = null;
-        int shardNum = options.shardNum();
         synchronized (this) {
             Shard[] byNumber = null;
             int last = -1;
@@ -377,9 +327,9 @@ final class TsdbImpl implements Tsdb {
                 long t = batch.timestamp(i);
                 if (current == null || t < current.info.startMillis() || t >= current.info.endMillis()) {
                     current = stateFor(t);
-                    byNumber = new Shard[shardNum];
+                    byNumber = new Shard[current.shardNum];
                 }
-                int number = (int) Math.floorMod(batch.series(i).id(), (long) shardNum);
+                int number = (int) Math.floorMod(batch.series(i).id(), (long) current.shardNum);
                 Shard shard = byNumber[number];
                 if (shard == null) {
                     shard = shardFor(current, batch.series(i).id());
@@ -543,7 +493,7 @@ final class TsdbImpl implements Tsdb {
                 for (Shard shard : expired.shards.values()) {
                     shard.abandon();
                 }
-                Path hidden = dir.resolve(DELETING_PREFIX + expired.info.directory().getFileName());
+                Path hidden = dir.resolve(Layout.DELETING_PREFIX + expired.info.directory().getFileName());
                 DurableFiles.moveAtomically(expired.info.directory(), hidden);
                 segments.remove(expired.info.startMillis());
                 DurableFiles.deleteTree(hidden);

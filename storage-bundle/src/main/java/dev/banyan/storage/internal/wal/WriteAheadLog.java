@@ -27,8 +27,6 @@ import dev.banyan.storage.internal.fs.DurableFiles;
  */
 public final class WriteAheadLog implements AutoCloseable {
 
-    public static final String PREFIX = "wal-";
-    public static final String SUFFIX = ".log";
     static final int HEADER = 12;
     static final int MAX_RECORD = 256 << 20;
     private static final Logger LOG = LoggerFactory.getLogger(WriteAheadLog.class);
@@ -49,10 +47,6 @@ public final class WriteAheadLog implements AutoCloseable {
                 DurableFiles.fileAttributes());
         DurableFiles.fsyncDirectory(file.getParent());
         return new WriteAheadLog(file, channel);
-    }
-
-    public static String fileName(long generation) {
-        return PREFIX + String.format("%016d", generation) + SUFFIX;
     }
 
     public Path file() {
@@ -107,6 +101,15 @@ public final class WriteAheadLog implements AutoCloseable {
      * and offset, and the file is left as it is.
      */
     public static void replay(Path file, Consumer<ByteSource> apply) throws IOException {
+        read(file, apply, true);
+    }
+
+    /** {@link #replay} without changing the file: a torn tail is passed over, not truncated (the offline check). */
+    public static void verify(Path file, Consumer<ByteSource> apply) throws IOException {
+        read(file, apply, false);
+    }
+
+    private static void read(Path file, Consumer<ByteSource> apply, boolean truncateTornTail) throws IOException {
         byte[] data = Files.readAllBytes(file);
         int pos = 0;
         while (pos < data.length) {
@@ -115,6 +118,9 @@ public final class WriteAheadLog implements AutoCloseable {
                 if (intactRecordAfter(data, pos + 1)) {
                     throw new CorruptSegmentException(file, "write-ahead log corrupt at offset " + pos
                             + " with intact records after it; refusing to drop acknowledged writes");
+                }
+                if (!truncateTornTail) {
+                    return;
                 }
                 LOG.warn("Truncating torn tail of {} at offset {} ({} bytes never acknowledged)", file, pos, data.length - pos);
                 try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
