@@ -50,7 +50,8 @@ import dev.banyan.storage.api.TimeRange;
 @ExamReactorStrategy(PerClass.class)
 public class FelixSchemaChangeTest {
 
-    private static final long T0 = 1_704_067_200_000L;
+    /** A minute an hour ago: inside the write window of a group with a 7-day TTL ([S13a]). */
+    private static final long T0 = (System.currentTimeMillis() - 3_600_000) / 60_000 * 60_000;
 
     @Inject
     private BundleContext context;
