@@ -60,7 +60,7 @@ public class KarafReadinessTest {
             }
             // The previous configuration is in force: the group serves with its storage, writes succeed.
             karaf.awaitAnswer("banyan:status", Duration.ofSeconds(60));
-            assertOk(karaf.client("banyan:write --tags host=h1 --fields value=1.5 --time 2024-01-01T12:00:00Z g cpu"), "Wrote 1 point");
+            assertOk(karaf.client("banyan:write --tags host=h1 --fields value=1.5 g cpu"), "Wrote 1 point");
             KarafInstance.Result status = karaf.client("banyan:status");
             assertOk(status, "Ready: serving 1 group(s)");
             assertFalse(status.output(), status.output().contains("PORTABLE"));

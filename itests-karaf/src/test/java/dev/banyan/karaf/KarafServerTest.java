@@ -103,13 +103,15 @@ public class KarafServerTest {
     @Test
     public void oneDataRootHoldsTheRegistryAndOutlivesTheAssembly() throws Exception {
         Path keep = tmp.newFolder("kept-data").toPath();
+        // Inside the default 7-day TTL and the write window [S13a].
+        Instant hourAgo = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(1));
         try (KarafInstance first = KarafInstance.create(tmp.newFolder("first").toPath())) {
             first.configure("dev.banyan.storage", "dataRoot", keep.toString());
             first.start();
             first.awaitServing(BOOT);
             assertOk(first.client("banyan:group-create --shards 1 kept"), "Created group kept");
             assertOk(first.client("banyan:measure-create --tag host:STRING --field value:DOUBLE --entity host kept cpu"), "Created");
-            assertOk(first.client("banyan:write --tags host=h1 --fields value=4.5 --time 2024-01-01T12:00:00Z kept cpu"), "Wrote 1 point");
+            assertOk(first.client("banyan:write --tags host=h1 --fields value=4.5 --time " + hourAgo + " kept cpu"), "Wrote 1 point");
             assertEquals(0, first.shutdown(Duration.ofSeconds(60)));
             assertTrue("registry under the data root", Files.isRegularFile(keep.resolve(".registry/schema.yaml")));
             assertTrue("nothing of Banyan left inside the assembly", Files.notExists(first.dataRoot()));
@@ -119,7 +121,8 @@ public class KarafServerTest {
             fresh.start();
             fresh.awaitServing(BOOT);
             assertOk(fresh.client("banyan:status"), "kept ");
-            assertOk(fresh.client("banyan:query --from 2024-01-01T00:00:00Z --to 2024-01-02T00:00:00Z kept cpu"), "4.5");
+            assertOk(fresh.client("banyan:query --from " + hourAgo.minus(Duration.ofHours(1)) + " --to "
+                    + hourAgo.plus(Duration.ofHours(1)) + " kept cpu"), "4.5");
             assertEquals(0, fresh.shutdown(Duration.ofSeconds(60)));
         }
     }

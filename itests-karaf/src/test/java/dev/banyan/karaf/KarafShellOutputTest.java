@@ -7,6 +7,8 @@ import static org.junit.Assert.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -39,12 +41,15 @@ public class KarafShellOutputTest {
                     "Created group g2 (revision 1)\n");
             assertExactly(karaf.client("banyan:measure-create --tag host:STRING --field value:DOUBLE --entity host g2 cpu"), 0,
                     "Created measure g2/cpu (revision 2)\n");
-            assertExactly(karaf.client("banyan:write --tags host=h1 --fields value=1.5 --time 2024-01-01T12:00:00Z g2 cpu"), 0,
-                    "Wrote 1 point to g2/cpu at 2024-01-01T12:00:00Z\n");
-            assertExactly(karaf.client("banyan:write --tags host=h1 --fields valu=1.5 --time 2024-01-01T12:00:00Z g2 cpu"), 1,
+            // A point inside the group's 30-day TTL and the write window [S13a]: an hour ago, whole seconds.
+            Instant hourAgo = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(1));
+            assertExactly(karaf.client("banyan:write --tags host=h1 --fields value=1.5 --time " + hourAgo + " g2 cpu"), 0,
+                    "Wrote 1 point to g2/cpu at " + hourAgo + "\n");
+            assertExactly(karaf.client("banyan:write --tags host=h1 --fields valu=1.5 --time " + hourAgo + " g2 cpu"), 1,
                     "Error executing command: measure g2/cpu: point 0: unknown field 'valu' (declared: [value])\n");
             for (String command : List.of("banyan:status", "banyan:group-list", "banyan:measure-list g2", "banyan:check",
-                    "banyan:query --from 2024-01-01T00:00:00Z --to 2024-01-02T00:00:00Z g2 cpu")) {
+                    "banyan:query --from " + hourAgo.minus(Duration.ofHours(1)) + " --to " + hourAgo.plus(Duration.ofHours(1))
+                            + " g2 cpu")) {
                 KarafInstance.Result result = karaf.client(command);
                 assertEquals(command + ": " + result.output(), 0, result.status());
                 assertFalse(command + " printed a log line: " + result.output(), LOG_LINE.matcher(result.output()).find());
