@@ -6,6 +6,7 @@ import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -34,6 +35,12 @@ public class KarafShellOutputTest {
         try (KarafInstance karaf = KarafInstance.create(tmp.newFolder("output").toPath())) {
             karaf.start();
             karaf.awaitServing(BOOT);
+            // The generated administrator's password is in etc/banyan-admin.password only: users.properties
+            // holds its digest and is readable by the owner only (a fresh user found it in clear, mode 0644).
+            Path users = karaf.home().resolve("etc/users.properties");
+            assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(users));
+            assertFalse("clear password in " + users, Files.readString(users).contains(karaf.password()));
+            assertTrue(Files.readString(users), Files.readString(users).contains("banyan = {CRYPT}"));
             // An operator adjusting a log level makes pax-logging rebuild its console appender while
             // the shell's per-session System.out is installed; the log must still not follow it.
             assertExactly(karaf.client("log:set INFO dev.banyan"), 0, "");
