@@ -36,19 +36,65 @@ public final class DataCommands {
     private DataCommands() {
     }
 
+    /**
+     * Parses {@code name=value[,name=value...]} as an operator types it. A backslash takes the next
+     * character literally, so {@code host=a\,b} is the value {@code a,b}; names and values are trimmed.
+     *
+     * @throws IllegalArgumentException naming the option and the pair when a pair has no name, or a name
+     *         is given twice (never silently keeping one of the values)
+     */
     static Map<String, String> pairs(String option, String text) {
         Map<String, String> map = new LinkedHashMap<>();
         if (text == null || text.isBlank()) {
             return map;
         }
-        for (String pair : text.split(",")) {
-            String[] kv = pair.split("=", 2);
-            if (kv.length != 2 || kv[0].isBlank()) {
-                throw new IllegalArgumentException(option + ": expected name=value[,name=value...], got '" + pair + "'");
+        StringBuilder name = new StringBuilder();
+        StringBuilder value = null;
+        StringBuilder raw = new StringBuilder();
+        for (int i = 0; i <= text.length(); i++) {
+            char c = i < text.length() ? text.charAt(i) : ',';
+            if (c == '\\' && i + 1 < text.length()) {
+                char escaped = text.charAt(++i);
+                (value == null ? name : value).append(escaped);
+                raw.append(c).append(escaped);
+            } else if (c == ',') {
+                String key = name.toString().trim();
+                if (value == null || key.isEmpty()) {
+                    throw new IllegalArgumentException(option + ": expected name=value[,name=value...] (a backslash escapes "
+                            + "',' '=' and '\\' in a value), got '" + raw + "'");
+                }
+                if (map.put(key, value.toString().trim()) != null) {
+                    throw new IllegalArgumentException(option + ": '" + key + "' is given more than once");
+                }
+                name.setLength(0);
+                value = null;
+                raw.setLength(0);
+            } else {
+                if (c == '=' && value == null) {
+                    value = new StringBuilder();
+                } else {
+                    (value == null ? name : value).append(c);
+                }
+                raw.append(c);
             }
-            map.put(kv[0].trim(), kv[1].trim());
         }
         return map;
+    }
+
+    /**
+     * The aggregate columns in the order the operator asked for them: per field as the engine returns
+     * them ({@code fn(field)}), and within a field in the order of {@code --agg}.
+     */
+    static List<String> aggregateColumns(List<String> columns, List<AggregateFunction> requested) {
+        Map<String, List<String>> perField = new LinkedHashMap<>();
+        for (String column : columns) {
+            int open = column.indexOf('(');
+            perField.computeIfAbsent(column.substring(open + 1, column.length() - 1), f -> new ArrayList<>()).add(column);
+        }
+        List<String> ordered = new ArrayList<>(columns.size());
+        perField.forEach((field, present) -> requested.stream().map(fn -> fn.column(field)).filter(present::contains)
+                .forEach(ordered::add));
+        return ordered;
     }
 
     @Service
@@ -69,7 +115,8 @@ public final class DataCommands {
         @Completion(MeasureNameCompleter.class)
         private String measure;
 
-        @Option(name = "--tags", required = true, description = "Tags as name=value,..., including every entity tag")
+        @Option(name = "--tags", required = true, description = "Tags as name=value,..., including every entity tag; "
+                + "a backslash escapes ',' '=' and '\\' in a value")
         private String tags;
 
         @Option(name = "--fields", required = true, description = "Field values as name=value,...")
@@ -123,7 +170,7 @@ public final class DataCommands {
         @Option(name = "--to", description = "End (exclusive): epoch ms, 'now' or an instant (default: now + 1 minute)")
         private String to;
 
-        @Option(name = "--where", description = "Tag conditions as name=value,...")
+        @Option(name = "--where", description = "Tag conditions as name=value,... (a backslash escapes ',' '=' and '\\')")
         private String where;
 
         @Option(name = "--fields", description = "Comma-separated fields (default: all)")
@@ -152,11 +199,15 @@ public final class DataCommands {
             if (fields != null) {
                 query = query.fields(fields.split(","));
             }
+            List<AggregateFunction> functions = new ArrayList<>();
             if (agg != null) {
-                List<AggregateFunction> functions = new ArrayList<>();
                 for (String fn : agg.split(",")) {
                     try {
-                        functions.add(AggregateFunction.valueOf(fn.trim().toUpperCase()));
+                        AggregateFunction function = AggregateFunction.valueOf(fn.trim().toUpperCase());
+                        if (functions.contains(function)) {
+                            throw new IllegalArgumentException("--agg: '" + fn + "' is given more than once");
+                        }
+                        functions.add(function);
                     } catch (IllegalArgumentException e) {
                         throw new IllegalArgumentException("--agg: unknown function '" + fn + "', use count,sum,min,max,avg");
                     }
@@ -169,16 +220,16 @@ public final class DataCommands {
                     query = query.bucket(Durations.millis("--bucket", bucket));
                 }
             }
-            print(NotReady.check(measures).query(group, query));
+            print(NotReady.check(measures).query(group, query), functions);
             return null;
         }
 
-        private void print(QueryResult result) {
+        private void print(QueryResult result, List<AggregateFunction> functions) {
             ShellTable table = new ShellTable();
             if (!result.rows().isEmpty()) {
                 table.column("Group");
                 table.column("Bucket");
-                List<String> columns = new ArrayList<>(result.rows().get(0).values().keySet());
+                List<String> columns = aggregateColumns(new ArrayList<>(result.rows().get(0).values().keySet()), functions);
                 columns.forEach(table::column);
                 for (AggregateRow row : result.rows()) {
                     List<Object> cells = new ArrayList<>(List.of(row.group().toString(), Instant.ofEpochMilli(row.bucketStart()).toString()));
@@ -208,6 +259,11 @@ public final class DataCommands {
                 }
             }
             table.print(System.out);
+            long cut = result.series().stream().filter(series -> series.size() > limit).count();
+            if (cut > 0) {
+                System.out.println("Printed the first " + limit + " row(s) of each series; " + cut
+                        + " series have more (raise --limit to see them)");
+            }
         }
     }
 }

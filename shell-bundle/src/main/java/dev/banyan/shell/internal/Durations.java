@@ -18,7 +18,7 @@ final class Durations {
     }
 
     static long millis(String option, String text) {
-        if (text != null && text.matches("\\d{1,9}[smhd]")) {
+        if (text != null && text.matches("0*[1-9]\\d{0,8}[smhd]")) {
             long num = Long.parseLong(text.substring(0, text.length() - 1));
             return num * switch (text.charAt(text.length() - 1)) {
                 case 's' -> 1_000L;
@@ -27,7 +27,7 @@ final class Durations {
                 default -> 86_400_000L;
             };
         }
-        throw new IllegalArgumentException(option + ": expected a duration such as 30s, 5m, 1h or 1d, got '" + text + "'");
+        throw new IllegalArgumentException(option + ": expected a positive duration such as 30s, 5m, 1h or 1d, got '" + text + "'");
     }
 
     /** Epoch milliseconds, {@code now}, or an ISO-8601 instant such as 2024-01-01T12:00:00Z. */
