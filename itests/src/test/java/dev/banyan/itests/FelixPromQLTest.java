@@ -8,11 +8,11 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.Dictionary;
-import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import javax.inject.Inject;
 
@@ -44,12 +44,13 @@ import dev.banyan.schema.api.SchemaRegistry;
 import dev.banyan.schema.api.TagSpec;
 import dev.banyan.server.api.DataPoint;
 import dev.banyan.server.api.MeasureService;
+import dev.banyan.server.api.SchemalessLayout;
 import dev.banyan.storage.api.StorageEngine;
 
 /**
- * The PromQL engine over Banyan's storage as OSGi services: series laid out as the http bundle's
- * schemaless remote-write ingest lays them out (a measure per metric, the label set as the entity
- * tag {@code series-labels}, the value in the DOUBLE field {@code value}) are selected by matchers,
+ * The PromQL engine over Banyan's storage as OSGi services: series laid out as remote write lays
+ * them out ({@link SchemalessLayout}: a measure per metric, the label set as the entity tag, the
+ * value in a DOUBLE field) are selected by matchers,
  * staleness markers survive storage bit-exact, and measures of another layout are not series.
  */
 @RunWith(PaxExam.class)
@@ -86,10 +87,8 @@ public class FelixPromQLTest {
                 && service(PromQLEngine.class).isPresent() ? null : "services not yet up on " + root);
         SchemaRegistry registry = service(SchemaRegistry.class).orElseThrow();
         registry.createGroup(Group.of("prometheus", Catalog.MEASURE, new ResourceOpts(2, IntervalRule.days(1), IntervalRule.days(30))));
-        registry.createMeasure(new Measure("prometheus", "http_requests_total", List.of(
-                new TagSpec("series-labels", TagSpec.TagType.STRING), new TagSpec("job", TagSpec.TagType.STRING),
-                new TagSpec("instance", TagSpec.TagType.STRING)),
-                List.of(new FieldSpec("value", FieldSpec.FieldType.DOUBLE)), List.of("series-labels"), 0, 0));
+        registry.createMeasure(SchemalessLayout.measure("prometheus", "http_requests_total", List.of("job", "instance"),
+                List.of(new FieldSpec(SchemalessLayout.VALUE_FIELD, FieldSpec.FieldType.DOUBLE))));
         // Not a remote-write layout: not a Prometheus series, never returned.
         registry.createMeasure(new Measure("prometheus", "cpu", List.of(new TagSpec("host", TagSpec.TagType.STRING)),
                 List.of(new FieldSpec("value", FieldSpec.FieldType.DOUBLE)), List.of("host"), 0, 0));
@@ -142,11 +141,8 @@ public class FelixPromQLTest {
     }
 
     private static DataPoint point(long t, String job, String instance, double value) {
-        Map<String, String> tags = new HashMap<>();
-        tags.put("series-labels", "{instance=\"" + instance + "\",job=\"" + job + "\"}");
-        tags.put("job", job);
-        tags.put("instance", instance);
-        return new DataPoint(t, tags, Map.of("value", value));
+        Map<String, String> tags = SchemalessLayout.storedTags(new TreeMap<>(Map.of("job", job, "instance", instance)));
+        return new DataPoint(t, tags, Map.of(SchemalessLayout.VALUE_FIELD, value));
     }
 
     private void configure(String pid, String key, String value) throws Exception {

@@ -8,8 +8,8 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
-import dev.banyan.http.internal.ingest.SeriesLabels;
 import dev.banyan.schema.api.Names;
+import dev.banyan.server.api.SchemalessLayout;
 
 /**
  * InfluxDB line protocol (https://docs.influxdata.com/influxdb/v1/write_protocols/line_protocol_reference/):
@@ -19,7 +19,7 @@ import dev.banyan.schema.api.Names;
  * <p>
  * Field values Banyan stores: floats ({@code 1}, {@code -1.5e3}) as DOUBLE, integers ({@code 1i})
  * and unsigned integers up to 2^63-1 ({@code 1u}) as LONG. String and boolean fields, names outside
- * the registry's rules and the reserved tag key {@value SeriesLabels#TAG} refuse their line.
+ * the registry's rules and the reserved tag key {@value SchemalessLayout#ENTITY_TAG} refuse their line.
  */
 public final class LineProtocol {
 
@@ -106,7 +106,7 @@ public final class LineProtocol {
                 expect('=', "after tag key '" + key + "'");
                 String value = token(new char[] {',', ' '}, "value of tag '" + key + "'");
                 checkName("tag key", key);
-                if (key.equals(SeriesLabels.TAG)) {
+                if (key.equals(SchemalessLayout.ENTITY_TAG)) {
                     throw new IllegalArgumentException("tag key '" + key + "' is reserved (it holds a series' whole tag set)");
                 }
                 if (tags.put(key, value) != null) {

@@ -36,21 +36,21 @@ import dev.banyan.schema.api.TagSpec;
 import dev.banyan.server.api.DataPoint;
 import dev.banyan.server.api.InvalidPointException;
 import dev.banyan.server.api.MeasureService;
+import dev.banyan.server.api.SchemalessLayout;
 
 /**
  * Writes points of protocols that carry no schema (Prometheus remote write, InfluxDB line
  * protocol) through the schema registry and {@link MeasureService}.
  * <p>
  * <b>Provisioning.</b> A missing group is created with the configured options (or refused with 404
- * in strict mode). A missing measure is created schemaless: entity {@value SeriesLabels#TAG} (see
- * {@link SeriesLabels}), one STRING tag per label name, one field per field name. A new label name
+ * in strict mode). A missing measure is created with the schemaless layout ({@link SchemalessLayout}):
+ * the entity tag holding the label set, one STRING tag per label name, one field per field name. A new label name
  * is added to the measure's tags, a new field appended to its fields (points written before lack
  * it: absent), with a revision-checked update; a concurrent writer's change
  * makes it re-read and try again, and a create that loses the race to another writer counts as done
  * once the measure is read back, so concurrent first writes provision a measure once. Each change
  * goes through the registry (never around it) and the write waits until this node's repository
- * has applied it. A measure declared by other means (its entity is not {@value SeriesLabels#TAG})
- * is written as declared: its tags are not extended, and points must fit it.
+ * has applied it. A measure declared by other means (not schemaless) is written as declared: its tags are not extended, and points must fit it.
  * <p>
  * <b>Batch rules.</b> {@link #writeAll} refuses the whole request with 400 at the first point that
  * does not fit, before anything is written (Prometheus remote write). {@link #writeValid} writes
@@ -135,7 +135,7 @@ public final class SchemalessWriter {
 
     private Prepared prepare(Measure measure, IngestBatch.MeasurePoints incoming, IngestBatch batch,
             SortedMap<Integer, String> refused) {
-        boolean schemaless = isSchemaless(measure);
+        boolean schemaless = SchemalessLayout.isSchemaless(measure);
         Map<String, FieldSpec.FieldType> fields = new HashMap<>();
         measure.fields().forEach(f -> fields.put(f.name(), f.type()));
         Set<String> tags = new HashSet<>();
@@ -157,11 +157,7 @@ public final class SchemalessWriter {
             // Points of one series share their tag map: build the stored tags once per series.
             if (point.tags() != lastTags) {
                 lastTags = point.tags();
-                Map<String, String> stored = new HashMap<>(point.tags());
-                if (schemaless) {
-                    stored.put(SeriesLabels.TAG, SeriesLabels.encode(point.tags()));
-                }
-                lastStored = Map.copyOf(stored);
+                lastStored = schemaless ? SchemalessLayout.storedTags(point.tags()) : Map.copyOf(point.tags());
             }
             origins[points.size()] = point.origin();
             points.add(new DataPoint(point.timestampMillis(), lastStored, point.fields()));
@@ -281,7 +277,7 @@ public final class SchemalessWriter {
      */
     private Measure ensureMeasure(String group, IngestBatch.MeasurePoints incoming) {
         Measure seen = repository.measure(group, incoming.measure).orElse(null);
-        if (seen != null && (!isSchemaless(seen) || covers(seen, incoming))) {
+        if (seen != null && (!SchemalessLayout.isSchemaless(seen) || covers(seen, incoming))) {
             return seen;
         }
         for (int attempt = 0; attempt < CHANGE_ATTEMPTS; attempt++) {
@@ -291,7 +287,7 @@ public final class SchemalessWriter {
                     create(group, incoming);
                     continue;
                 }
-                if (!isSchemaless(current) || covers(current, incoming)) {
+                if (!SchemalessLayout.isSchemaless(current) || covers(current, incoming)) {
                     return awaitApplied(current);
                 }
                 List<TagSpec> tags = new ArrayList<>(current.tags());
@@ -315,12 +311,9 @@ public final class SchemalessWriter {
     }
 
     private void create(String group, IngestBatch.MeasurePoints incoming) {
-        List<TagSpec> tags = new ArrayList<>();
-        tags.add(new TagSpec(SeriesLabels.TAG, TagSpec.TagType.STRING));
-        incoming.tagNames.forEach(name -> tags.add(new TagSpec(name, TagSpec.TagType.STRING)));
         List<FieldSpec> fields = new ArrayList<>();
         incoming.fields.forEach((name, type) -> fields.add(new FieldSpec(name, type)));
-        Measure fresh = new Measure(group, incoming.measure, tags, fields, List.of(SeriesLabels.TAG), 0, 0);
+        Measure fresh = SchemalessLayout.measure(group, incoming.measure, incoming.tagNames, fields);
         try {
             registry.createMeasure(fresh);
             LOG.info("Created measure {}/{} with tags {} and fields {}", group, incoming.measure, incoming.tagNames, fields);
@@ -345,10 +338,6 @@ public final class SchemalessWriter {
             }
             pause();
         }
-    }
-
-    private static boolean isSchemaless(Measure measure) {
-        return measure.entity().equals(List.of(SeriesLabels.TAG));
     }
 
     /** Whether the measure has every tag name and field of {@code incoming}. */

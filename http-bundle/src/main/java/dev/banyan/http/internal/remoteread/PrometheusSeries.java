@@ -4,32 +4,31 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
+import java.util.SortedMap;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 import dev.banyan.http.api.ApiException;
-import dev.banyan.http.internal.ingest.SeriesLabels;
 import dev.banyan.http.internal.prompb.Label;
 import dev.banyan.http.internal.prompb.LabelMatcher;
 import dev.banyan.http.internal.prompb.Sample;
 import dev.banyan.http.internal.prompb.TimeSeries;
 import dev.banyan.http.internal.remotewrite.PrometheusNames;
-import dev.banyan.schema.api.FieldSpec;
 import dev.banyan.schema.api.Measure;
 import dev.banyan.schema.api.SchemaRegistry;
 import dev.banyan.server.api.MeasureService;
+import dev.banyan.server.api.SchemalessLayout;
 import dev.banyan.storage.api.Query;
 import dev.banyan.storage.api.SeriesRows;
 import dev.banyan.storage.api.TagMatcher;
 import dev.banyan.storage.api.TimeRange;
 
 /**
- * The series remote write stored, as Prometheus sees them: each schemaless measure of a group
- * with a DOUBLE field {@code value} is a metric, its tags (less {@value SeriesLabels#TAG}) the labels,
- * {@code __name__} the measure's name. Matchers on {@code __name__} pick the measures (from the
+ * The series remote write stored, as Prometheus sees them: each measure of a group that
+ * {@link SchemalessLayout#isPrometheusMetric} is a metric, its {@link SchemalessLayout#labels} the
+ * labels, {@code __name__} the measure's name. Matchers on {@code __name__} pick the measures (from the
  * registry); the others go to the storage as {@link TagMatcher}s, which it answers through its
  * postings index. A matcher on a name that is not a Prometheus label name matches as an absent
  * label. Samples come back bit-exact (staleness markers included).
@@ -55,8 +54,6 @@ public final class PrometheusSeries {
             }
         }
     }
-
-    private static final String VALUE = "value";
 
     private final SchemaRegistry registry;
     private final MeasureService measures;
@@ -90,7 +87,7 @@ public final class PrometheusSeries {
         TimeRange range = new TimeRange(startMs, endMs == Long.MAX_VALUE ? Long.MAX_VALUE : endMs + 1);
         List<TimeSeries> found = new ArrayList<>();
         for (Measure measure : metrics(group, names)) {
-            Query query = Query.of(measure.name(), range).fields(VALUE).match(labels.toArray(new TagMatcher[0]));
+            Query query = Query.of(measure.name(), range).fields(SchemalessLayout.VALUE_FIELD).match(labels.toArray(new TagMatcher[0]));
             for (SeriesRows rows : measures.query(group, query).series()) {
                 if (rows.size() == 0) {
                     continue;
@@ -128,27 +125,19 @@ public final class PrometheusSeries {
         List<Measure> candidates = exact.isPresent()
                 ? registry.getMeasure(group, exact.get().value()).map(List::of).orElse(List.of())
                 : registry.listMeasures(group);
-        return candidates.stream().filter(PrometheusSeries::isMetric).filter(m -> names.stream().allMatch(n -> n.matches(m.name())))
+        return candidates.stream().filter(SchemalessLayout::isPrometheusMetric).filter(m -> names.stream().allMatch(n -> n.matches(m.name())))
                 .toList();
     }
 
-    private static boolean isMetric(Measure measure) {
-        return measure.entity().equals(List.of(SeriesLabels.TAG)) && measure.fields().stream()
-                .anyMatch(f -> f.name().equals(VALUE) && f.type() == FieldSpec.FieldType.DOUBLE);
-    }
-
     private static TimeSeries series(String metric, SeriesRows rows) {
-        TreeMap<String, String> labels = new TreeMap<>(rows.tags());
-        labels.remove(SeriesLabels.TAG);
+        SortedMap<String, String> labels = SchemalessLayout.labels(rows.tags());
         labels.put(PrometheusNames.METRIC_NAME_LABEL, metric);
         TimeSeries.Builder series = TimeSeries.newBuilder();
         for (Map.Entry<String, String> label : labels.entrySet()) {
-            if (!label.getValue().isEmpty()) {
-                series.addLabels(Label.newBuilder().setName(label.getKey()).setValue(label.getValue()));
-            }
+            series.addLabels(Label.newBuilder().setName(label.getKey()).setValue(label.getValue()));
         }
         for (int i = 0; i < rows.size(); i++) {
-            series.addSamples(Sample.newBuilder().setTimestamp(rows.timestamps()[i]).setValue(rows.doubleValue(VALUE, i)));
+            series.addSamples(Sample.newBuilder().setTimestamp(rows.timestamps()[i]).setValue(rows.doubleValue(SchemalessLayout.VALUE_FIELD, i)));
         }
         return series.build();
     }

@@ -31,13 +31,14 @@ import dev.banyan.http.internal.prompb.Label;
 import dev.banyan.http.internal.prompb.Sample;
 import dev.banyan.http.internal.prompb.TimeSeries;
 import dev.banyan.http.internal.prompb.WriteRequest;
+import dev.banyan.server.api.SchemalessLayout;
 
 /**
  * {@code POST /api/v1/write}: Prometheus remote write 1.0 (https://prometheus.io/docs/concepts/remote_write_spec/).
  * The body is a snappy-compressed (block format) protobuf {@code WriteRequest} sent with
  * {@code Content-Type: application/x-protobuf} and {@code Content-Encoding: snappy}. Each metric
  * ({@code __name__}) is a measure of the group (the configured one, or {@code ?group=}) with one
- * DOUBLE field {@code value}; its label set identifies the series (see {@code SeriesLabels}).
+ * DOUBLE field {@value SchemalessLayout#VALUE_FIELD}; its label set identifies the series (see {@link SchemalessLayout}).
  * <p>
  * All or nothing: every series is checked first, and one that does not fit refuses the whole
  * request. Status codes as the specification asks: 204 once every sample is stored; 4xx (never
@@ -111,7 +112,7 @@ public final class RemoteWriteServlet extends RemoteProtocolServlet {
                         + "at most 255 characters)");
             }
             for (Sample sample : series.getSamplesList()) {
-                batch.add(metric, labels, sample.getTimestamp(), Map.of("value", sample.getValue()), i);
+                batch.add(metric, labels, sample.getTimestamp(), Map.of(SchemalessLayout.VALUE_FIELD, sample.getValue()), i);
             }
         }
         return batch;

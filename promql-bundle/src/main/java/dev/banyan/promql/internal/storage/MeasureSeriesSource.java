@@ -1,11 +1,12 @@
 package dev.banyan.promql.internal.storage;
 
+import static dev.banyan.server.api.SchemalessLayout.VALUE_FIELD;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -25,6 +26,7 @@ import dev.banyan.schema.api.SchemaRegistry;
 import dev.banyan.schema.api.TagSpec;
 import dev.banyan.server.api.GroupNotServingException;
 import dev.banyan.server.api.MeasureService;
+import dev.banyan.server.api.SchemalessLayout;
 import dev.banyan.storage.api.AggregateFunction;
 import dev.banyan.storage.api.AggregateRow;
 import dev.banyan.storage.api.Query;
@@ -32,11 +34,11 @@ import dev.banyan.storage.api.SeriesRows;
 import dev.banyan.storage.api.TimeRange;
 
 /**
- * The series Prometheus remote write stored in a Banyan group, as PromQL sees them. The http
- * bundle's schemaless ingest owns the layout: a metric is a measure of the group, each label a tag,
- * the whole label set the entity tag {@value #ENTITY_TAG}, the sample value the DOUBLE field
- * {@value #VALUE_FIELD} (staleness markers kept bit-exact). Measures declared otherwise are not
- * Prometheus series and are left out.
+ * The series Prometheus remote write stored in a Banyan group, as PromQL sees them, in the layout
+ * {@link SchemalessLayout} owns: a metric is a measure of the group that
+ * {@link SchemalessLayout#isPrometheusMetric}, its labels {@link SchemalessLayout#labels}, each
+ * sample the DOUBLE field {@value SchemalessLayout#VALUE_FIELD} (staleness markers kept bit-exact).
+ * Measures declared otherwise are not Prometheus series and are left out.
  * <p>
  * Equality matchers with a value go to the storage as tag predicates (the metric name picks the
  * measure); the other matchers are applied to the series the storage returns.
@@ -44,11 +46,6 @@ import dev.banyan.storage.api.TimeRange;
 @Component(service = SeriesSource.class, configurationPid = PromQLConfig.PID, immediate = true)
 @Designate(ocd = PromQLConfig.class)
 public final class MeasureSeriesSource implements SeriesSource {
-
-    /** The entity tag of a schemaless measure (the http bundle's SeriesLabels.TAG). */
-    static final String ENTITY_TAG = "series-labels";
-    /** The field holding a sample's value. */
-    static final String VALUE_FIELD = "value";
 
     private final MeasureService measures;
     private final SchemaRegistry registry;
@@ -151,7 +148,7 @@ public final class MeasureSeriesSource implements SeriesSource {
                 : registry.listMeasures(g);
         List<Measure> out = new ArrayList<>();
         for (Measure m : all) {
-            if (m.entity().equals(List.of(ENTITY_TAG)) && matchers.stream()
+            if (SchemalessLayout.isPrometheusMetric(m) && matchers.stream()
                     .filter(x -> x.name().equals(Labels.METRIC_NAME)).allMatch(x -> x.matches(m.name()))) {
                 out.add(m);
             }
@@ -191,12 +188,7 @@ public final class MeasureSeriesSource implements SeriesSource {
     }
 
     private static Labels labels(Measure measure, Map<String, String> tags) {
-        Map<String, String> labels = new TreeMap<>();
-        tags.forEach((tag, value) -> {
-            if (!tag.equals(ENTITY_TAG)) {
-                labels.put(tag, value);
-            }
-        });
+        Map<String, String> labels = SchemalessLayout.labels(tags);
         labels.put(Labels.METRIC_NAME, measure.name());
         return Labels.of(labels);
     }
