@@ -504,6 +504,12 @@ public final class EtcdRegistry implements SchemaRegistry, AutoCloseable {
         throw concurrent(measure);
     }
 
+    /**
+     * The same rules as {@link #updateMeasure(Measure)}, applied once at the revision the caller
+     * read. A conflict returns only once this server's copy holds the revision that conflicted (or a
+     * later one), bounded as {@link #seen}: the re-read the exception asks for then sees the other
+     * writer's change, instead of the same stale copy conflicting again until the watch delivers it.
+     */
     @Override
     public Measure updateMeasure(Measure measure, long expectedModRevision) {
         String key = keys.measure(measure.group(), measure.name());
@@ -511,13 +517,19 @@ public final class EtcdRegistry implements SchemaRegistry, AutoCloseable {
         if (current == null) {
             throw new SchemaException(measure.describe() + " does not exist");
         }
-        if (current.modRevision() == expectedModRevision) {
+        long conflicting = current.modRevision();
+        if (conflicting == expectedModRevision) {
+            SchemaEvolution.checkUpdate((Measure) codec.decode(current), measure);
+            handlers.validate(new SchemaEvent(SchemaEvent.Type.UPDATE, measure, 0));
             JsonNode answer = txn(List.of(compareMod(key, expectedModRevision)), List.of(put(key, codec.encode(measure))),
                     measure, "updated");
             if (succeeded(answer)) {
                 return seen(measure.withRevisions(current.createRevision(), EtcdClient.revision(answer)));
             }
+            // Changed between the read and the transaction: by the store's revision at the answer.
+            conflicting = EtcdClient.revision(answer);
         }
+        awaitRevision(conflicting, client.requestTimeout().multipliedBy(2));
         throw new RevisionConflictException(measure.describe() + " is at another revision than " + expectedModRevision
                 + ": re-read it and apply the change again");
     }
