@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real child JVM running a main class from the test class path (or any child process), for tests
  * of exit codes, crashes and cross-process locks. Its stdout and stderr are merged and collected
- * line by line.
+ * line by line. Started through {@link ChildProcesses}: it never outlives the test JVM.
  */
 public final class ChildJvm implements AutoCloseable {
 
@@ -47,12 +47,12 @@ public final class ChildJvm implements AutoCloseable {
         command.add(classPath());
         command.add(mainClass.getName());
         command.addAll(List.of(args));
-        return new ChildJvm(new ProcessBuilder(command).redirectErrorStream(true).start());
+        return new ChildJvm(ChildProcesses.start(new ProcessBuilder(command).redirectErrorStream(true)));
     }
 
     /** Any child process (for example a server's start script), with the same output handling. */
     public static ChildJvm startProcess(ProcessBuilder builder) throws IOException {
-        return new ChildJvm(builder.redirectErrorStream(true).start());
+        return new ChildJvm(ChildProcesses.start(builder.redirectErrorStream(true)));
     }
 
     /** Surefire runs tests through a manifest-only jar; the real class path is in its own property. */
@@ -110,8 +110,7 @@ public final class ChildJvm implements AutoCloseable {
     /** SIGKILL: no shutdown hook, no finally block, no flush runs in the child. */
     public void kill() throws InterruptedException {
         // A start script may run the JVM as its child: end the whole tree.
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
+        ChildProcesses.killTree(process);
         process.waitFor();
         reader.join(TimeUnit.SECONDS.toMillis(5));
     }

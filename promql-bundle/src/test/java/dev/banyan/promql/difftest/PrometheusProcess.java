@@ -11,10 +11,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import dev.banyan.testsupport.ChildProcesses;
+
 /**
  * A real Prometheus 2.42 ({@code /usr/bin/prometheus}, Debian package {@code prometheus}) started
  * for a test on a free loopback port with its own data directory and the remote-write receiver on;
- * {@link #close()} stops it and waits for it to exit.
+ * {@link #close()} stops it and waits for it to exit. Tied to the test JVM ({@link ChildProcesses}).
  */
 public final class PrometheusProcess implements AutoCloseable {
 
@@ -36,9 +38,9 @@ public final class PrometheusProcess implements AutoCloseable {
         }
         Path config = dir.resolve("prometheus.yml");
         Files.writeString(config, "global:\n  scrape_interval: 15s\n");
-        Process p = new ProcessBuilder(BINARY, "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("data"),
+        Process p = ChildProcesses.start(new ProcessBuilder(BINARY, "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("data"),
                 "--web.listen-address=127.0.0.1:" + port, "--web.enable-remote-write-receiver", "--log.level=warn")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+                .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()));
         PrometheusProcess prometheus = new PrometheusProcess(p, URI.create("http://127.0.0.1:" + port));
         HttpClient client = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
