@@ -193,8 +193,13 @@ public class KarafServerTest {
         }
     }
 
+    /**
+     * [R9] Issue #11 case 3: after the FATAL line only what holds Banyan's data is stopped (every
+     * database closed, every lock released), not the whole container, and the stop is transient: once
+     * the data is repaired, the next launch starts every bundle and serves.
+     */
     @Test
-    public void failsFastAtBootOnAnIncompatibleSegment() throws Exception {
+    public void failsFastAtBootReleasingOnlyBanyansDataThenServesOnceRepaired() throws Exception {
         try (KarafInstance karaf = KarafInstance.create(tmp.newFolder("boot").toPath())) {
             Path segment = plantLegacyGroup(karaf.dataRoot(), "legacy");
             Files.createDirectories(karaf.dataRoot().resolve(".registry"));
@@ -217,6 +222,18 @@ public class KarafServerTest {
             assertEquals("exit status; output:\n" + karaf.output(), 1, status);
             assertFatalLine(karaf, "group legacy", segment);
             assertEquals(List.of(), karaf.lockFiles());
+            List<String> afterFatal = karaf.output().lines().dropWhile(l -> !l.contains("FATAL")).toList();
+            assertTrue("storage closed before exit:\n" + karaf.output(),
+                    afterFatal.stream().anyMatch(l -> l.contains("Storage engine stopped, every database closed")));
+            // The container's own bundles are left to the exit: no orderly Karaf shutdown after a FATAL.
+            assertTrue("container stopped after the FATAL line:\n" + karaf.output(), afterFatal.stream()
+                    .noneMatch(l -> l.contains("Pax Web Runtime stopped") || l.contains("Stopping JMX OSGi agent")));
+
+            Files.writeString(segment.resolve("metadata"), "{\"version\":\"1.5.0\"}\n");
+            karaf.start();
+            karaf.awaitServing(BOOT);
+            assertOk(karaf.client("banyan:status"), "SERVING");
+            assertEquals(0, karaf.shutdown(Duration.ofSeconds(60)));
         }
     }
 

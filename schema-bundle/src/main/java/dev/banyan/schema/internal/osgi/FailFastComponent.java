@@ -3,8 +3,6 @@ package dev.banyan.schema.internal.osgi;
 import java.time.Duration;
 
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
-import org.osgi.framework.launch.Framework;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
@@ -16,7 +14,7 @@ import dev.banyan.schema.api.FailFast;
 import dev.banyan.schema.internal.failfast.ExitAction;
 import dev.banyan.schema.internal.failfast.FailFastService;
 
-/** [R9] The server's fail-fast decision: FATAL line, framework stop, non-zero exit. */
+/** [R9] The server's fail-fast decision: FATAL line, Banyan's bundles stopped (data closed), non-zero exit. */
 @Component(service = FailFast.class, configurationPid = "dev.banyan.failfast", immediate = true)
 @Designate(ocd = FailFastComponent.Config.class)
 public final class FailFastComponent implements FailFast {
@@ -27,8 +25,8 @@ public final class FailFastComponent implements FailFast {
         @AttributeDefinition(name = "Exit status", description = "JVM exit status after a fatal error, 1-255.", min = "1", max = "255")
         int exitStatus() default 1;
 
-        @AttributeDefinition(name = "Stop timeout (seconds)", description = "How long to wait for the framework to stop "
-                + "(closing databases, releasing locks) before exiting anyway, at least 1.", min = "1")
+        @AttributeDefinition(name = "Stop timeout (seconds)", description = "How long to wait for Banyan's bundles to "
+                + "stop (closing databases, releasing locks) before exiting anyway, at least 1.", min = "1")
         int stopTimeoutSeconds() default 10;
     }
 
@@ -43,7 +41,6 @@ public final class FailFastComponent implements FailFast {
     @Activate
     @Modified
     void configure(BundleContext context, Config config) {
-        Framework framework = (Framework) context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION);
         int exitStatus = 1;
         int stopTimeoutSeconds = 10;
         try {
@@ -53,7 +50,7 @@ public final class FailFastComponent implements FailFast {
             // A bad value here must not cost the server its fail-fast: the configuration guard
             // reports it (and stops the server at boot), with the defaults in force meanwhile.
         }
-        action = new ExitAction(framework, Math.max(1, exitStatus), Duration.ofSeconds(Math.max(1, stopTimeoutSeconds)));
+        action = new ExitAction(new DataBundles(context), Math.max(1, exitStatus), Duration.ofSeconds(Math.max(1, stopTimeoutSeconds)));
     }
 
     @Override

@@ -27,7 +27,7 @@ public final class FailFastMain {
     public static void main(String[] args) throws Exception {
         String mode = args[0];
         Path dir = Path.of(args[1]);
-        FailFastService failFast = new FailFastService(new ExitAction(null, STATUS, Duration.ofSeconds(5)));
+        FailFastService failFast = new FailFastService(new ExitAction(() -> { }, STATUS, Duration.ofSeconds(5)));
         ScriptedSupplier supplier = new ScriptedSupplier();
         Throwable permanent = PermanentErrors.asPermanent(new IOException(VERSION_ERROR));
         EmbeddedRegistry registry = new EmbeddedRegistry(dir, RetryClock.SYSTEM, Duration.ofSeconds(5));
