@@ -51,7 +51,7 @@ ready_time() {
     # that the whole server, start script and JVM, can be stopped as one group.
     setsid "$dir/bin/karaf" run > "$dir/out.log" 2>&1 &
     local pid=$!
-    until grep -q 'Schema repository booted: serving 1 group' "$dir/out.log"; do
+    until grep -qs 'Schema repository booted: serving 1 group' "$dir/out.log"; do
         kill -0 $pid 2>/dev/null || { echo "server died: $(tail -20 "$dir/out.log")" >&2; exit 1; }
         sleep 0.02
     done
