@@ -130,6 +130,54 @@ public class FelixSchemaChangeTest {
         assertTrue("still ready: " + measures.readiness(), measures.readiness().ready());
     }
 
+    /**
+     * [R11] A measure deleted from the schema keeps its points; created again with fields those
+     * points contradict (another type, as the issue gives; or moved behind a new field) it is refused
+     * up front, naming the measure, the field and both types, and the node keeps serving. Appending
+     * fields to the stored ones is accepted and the kept points read again.
+     */
+    @Test
+    public void r11_aMeasureRecreatedOverKeptPointsWithOtherFieldTypesIsRefusedUpFront() throws Exception {
+        serveOnAFreshDataRoot();
+        SchemaRegistry registry = service(SchemaRegistry.class).orElseThrow();
+        MeasureService measures = service(MeasureService.class).orElseThrow();
+        registry.createGroup(Group.of("retyped", Catalog.MEASURE, new ResourceOpts(1, IntervalRule.days(1), IntervalRule.days(7))));
+        List<TagSpec> tags = List.of(new TagSpec("host", TagSpec.TagType.STRING));
+        registry.createMeasure(new Measure("retyped", "cpu", tags, List.of(new FieldSpec("value", FieldSpec.FieldType.DOUBLE)),
+                List.of("host"), 0, 0));
+        Await.until(Duration.ofSeconds(30), () -> measures.readiness().ready() ? null : measures.readiness().reason());
+        measures.write("retyped", "cpu", List.of(new DataPoint(T0, Map.of("host", "h1"), Map.of("value", 4.5))));
+        registry.deleteMeasure("retyped", "cpu");
+
+        assertRefused(registry, new Measure("retyped", "cpu", tags, List.of(new FieldSpec("value", FieldSpec.FieldType.LONG)),
+                List.of("host"), 0, 0), "measure retyped/cpu: field 'fields': group retyped: measure cpu has fields [value:DOUBLE]; "
+                + "a definition with fields [value:LONG] has field value as LONG: a field's type cannot change");
+        assertRefused(registry, new Measure("retyped", "cpu", tags, List.of(new FieldSpec("count", FieldSpec.FieldType.LONG),
+                new FieldSpec("value", FieldSpec.FieldType.DOUBLE)), List.of("host"), 0, 0), "measure retyped/cpu: field 'fields': "
+                + "group retyped: measure cpu has fields [value:DOUBLE]; a definition with fields [count:LONG, value:DOUBLE] has "
+                + "count where value is: fields can only be appended, in order");
+        assertTrue("refused before anything was stored", registry.getMeasure("retyped", "cpu").isEmpty());
+        assertTrue("still ready: " + measures.readiness(), measures.readiness().ready());
+
+        registry.createMeasure(new Measure("retyped", "cpu", tags, List.of(new FieldSpec("value", FieldSpec.FieldType.DOUBLE),
+                new FieldSpec("count", FieldSpec.FieldType.LONG)), List.of("host"), 0, 0));
+        Await.until(Duration.ofSeconds(30), () -> measures.readiness().ready() ? null : measures.readiness().reason());
+        measures.write("retyped", "cpu", List.of(new DataPoint(T0 + 1000, Map.of("host", "h1"), Map.of("value", 5.5, "count", 2L))));
+        SeriesRows rows = measures.query("retyped", Query.of("cpu", new TimeRange(T0, T0 + 2000))).series().get(0);
+        assertEquals(2, rows.size());
+        assertEquals(4.5, rows.doubleValue("value", 0), 0);
+        assertEquals(false, rows.isPresent("count", 0));
+    }
+
+    private static void assertRefused(SchemaRegistry registry, Measure measure, String message) {
+        try {
+            registry.createMeasure(measure);
+            fail("accepted " + measure);
+        } catch (InvalidSchemaException e) {
+            assertTrue(e.getMessage(), e.getMessage().startsWith(message));
+        }
+    }
+
     /** Points the storage engine (and with it the registry) at a new data root and waits until both serve there. */
     private Path serveOnAFreshDataRoot() throws Exception {
         Path root = Files.createTempDirectory(Files.createDirectories(Paths.get(System.getProperty("banyan.reactor.dir"),

@@ -107,6 +107,45 @@ public class FieldGrowthTest {
         }
     }
 
+    /**
+     * A field list the stored points could never be written with is refused up front by
+     * {@link Tsdb#checkFields} (what a schema change asks before it commits), by the same rule and
+     * naming the stored and the new types; lists that append to the stored one pass, and checking
+     * admits nothing.
+     */
+    @Test
+    public void r11_checkFieldsRefusesWhatNoWriteCouldMatchWithoutAdmittingAnything() {
+        SeriesRef h1 = SeriesRef.of("cpu", "host", "h1");
+        try (TsdbEngine engine = engine(1_000_000)) {
+            try (Tsdb db = engine.open("g", OPTIONS)) {
+                db.checkFields("cpu", List.of(FieldDef.ofLong("value")));
+                db.write(new WriteBatch("cpu", V1, 1).add(h1, T0, 1.0));
+            }
+            try (Tsdb db = engine.open("g", OPTIONS)) {
+                assertCheckRefused(db, List.of(FieldDef.ofLong("value")), "group g: measure cpu has fields [value:DOUBLE]; a definition "
+                        + "with fields [value:LONG] has field value as LONG: a field's type cannot change");
+                assertCheckRefused(db, List.of(FieldDef.ofDouble("extra"), FieldDef.ofDouble("value")), "group g: measure cpu has fields "
+                        + "[value:DOUBLE]; a definition with fields [extra:DOUBLE, value:DOUBLE] has extra where value is: fields can "
+                        + "only be appended, in order");
+                db.checkFields("cpu", V1);
+                db.checkFields("cpu", List.of(FieldDef.ofDouble("value"), FieldDef.ofDouble("extra")));
+                db.checkFields("mem", List.of(FieldDef.ofLong("value")));
+                // Nothing was admitted: a batch with the first field list checked is still refused, V2 still accepted.
+                db.write(new WriteBatch("cpu", V2, 1).add(h1, T0 + 1, 2.0, 3L));
+                assertEquals(2, db.query(Query.of("cpu", TimeRange.all())).series().get(0).size());
+            }
+        }
+    }
+
+    private static void assertCheckRefused(Tsdb db, List<FieldDef> fields, String message) {
+        try {
+            db.checkFields("cpu", fields);
+            fail("accepted " + fields);
+        } catch (StorageException e) {
+            assertEquals(message, e.getMessage());
+        }
+    }
+
     /** Dropping, reordering or retyping a field is refused whole, naming the measure and the field, also after a reopen. */
     @Test
     public void r11_removingReorderingOrRetypingAFieldIsRefusedNamingIt() {

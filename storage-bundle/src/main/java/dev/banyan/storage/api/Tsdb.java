@@ -86,6 +86,17 @@ public interface Tsdb extends AutoCloseable {
      */
     List<String> tagValues(String measure, String tag, List<TagMatcher> matchers, TimeRange range);
 
+    /**
+     * [R11] Refuses, before any schema change is committed, a field list (in order) that no write of
+     * {@code measure} could use given the points already stored: a stored field dropped, moved or
+     * given another type. Fields appended after the stored ones are fine (older points read them as
+     * absent), and so is any list for a measure never written. Reads only; admits nothing.
+     *
+     * @throws StorageException naming the group, the measure, its stored fields with their types, and
+     *                          the field that differs with its new type
+     */
+    void checkFields(String measure, List<FieldDef> fields);
+
     /** Writes every memtable to parts now, so the write-ahead logs can be dropped. */
     void flush();
 

@@ -21,6 +21,7 @@ import dev.banyan.schema.api.Group;
 import dev.banyan.schema.api.GroupDatabase;
 import dev.banyan.schema.api.GroupDatabaseSupplier;
 import dev.banyan.schema.api.GroupStatus;
+import dev.banyan.schema.api.InvalidSchemaException;
 import dev.banyan.schema.api.Kind;
 import dev.banyan.schema.api.Measure;
 import dev.banyan.schema.api.Readiness;
@@ -90,6 +91,12 @@ public final class Repository implements SchemaRepository, SchemaEventHandler, R
                 throw new SchemaException("fails to init the group " + group.name() + ": " + e.getMessage(), e);
             }
             for (Measure measure : registry.listMeasures(group.name())) {
+                try {
+                    checkStored(measure);
+                } catch (Exception e) {
+                    throw new SchemaException("fails to init the measure " + measure.group() + "/" + measure.name() + ": "
+                            + e.getMessage(), e);
+                }
                 measures.put(key(measure.group(), measure.name()), measure);
             }
         }
@@ -106,11 +113,36 @@ public final class Repository implements SchemaRepository, SchemaEventHandler, R
         }
     }
 
-    /** [R11] Refuses a group this node's storage could never open with the proposed definition. */
+    /**
+     * [R11] Refuses a group this node's storage could never open with the proposed definition, and
+     * a measure whose stored points no write could match.
+     */
     @Override
     public void validate(SchemaEvent proposed) throws Exception {
         if (supplier != null && proposed.object() instanceof Group group) {
             supplier.check(group);
+        }
+        if (proposed.type() != SchemaEvent.Type.DELETE && proposed.object() instanceof Measure measure) {
+            GroupEntry owner = groups.get(measure.group());
+            if (owner != null && owner.database() != null) {
+                owner.database().check(measure);
+            }
+        }
+    }
+
+    /**
+     * [R11] A measure that reaches this node without {@link #validate} (at boot from an offline
+     * edit, or from another server of a shared registry) and that its group's stored points could
+     * never match: permanent, since no retry changes what is stored.
+     */
+    private void checkStored(Measure measure) throws Exception {
+        GroupEntry owner = groups.get(measure.group());
+        if (owner != null && owner.database() != null) {
+            try {
+                owner.database().check(measure);
+            } catch (InvalidSchemaException e) {
+                throw PermanentErrors.asPermanent(e);
+            }
         }
     }
 
@@ -133,6 +165,7 @@ public final class Repository implements SchemaRepository, SchemaEventHandler, R
                         measure.describe() + ": group " + measure.group() + " does not exist"));
                 initGroup(group);
             }
+            checkStored(measure);
             measures.put(key, measure);
         }
     }

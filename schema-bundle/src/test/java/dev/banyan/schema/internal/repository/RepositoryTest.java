@@ -122,6 +122,29 @@ public class RepositoryTest {
         assertEquals("g3 was never attempted", List.of("g1", "g2"), ScriptedSupplierChain.opened);
     }
 
+    /**
+     * [R11] A measure whose stored points no write could match (an offline edit of its field types,
+     * a measure re-created over kept points elsewhere) stops boot at once, naming the measure and the
+     * field, instead of serving a measure every write of which storage would refuse.
+     */
+    @Test
+    public void r11_aMeasureTheStoredPointsContradictStopsBootPermanently() {
+        start(supplier);
+        registry.createGroup(group("g1"));
+        registry.createMeasure(cpu("g1"));
+        String problem = "group g1: measure cpu has fields [value:LONG]; a definition with fields [value:DOUBLE] has field value as "
+                + "DOUBLE: a field's type cannot change";
+        supplier.refuseMeasure("cpu", problem);
+        try {
+            registry.registerHandler("repo", EnumSet.allOf(Kind.class), repository);
+            fail("boot must abort");
+        } catch (SchemaException e) {
+            assertEquals("OnInit repo: fails to init the measure g1/cpu: measure g1/cpu: field 'fields': " + problem, e.getMessage());
+            assertTrue("no retry can change what is stored", PermanentErrors.isPermanent(e));
+        }
+        assertTrue("not served", repository.measure("g1", "cpu").isEmpty());
+    }
+
     @Test
     public void r7_permanentFailureOnTheSynchronousPathFailsFast() {
         start(supplier);

@@ -39,28 +39,45 @@ final class MeasureFields {
      */
     void admit(String measure, List<FieldDef> batch) {
         known.compute(measure, (m, current) -> {
-            if (current == null || current.equals(batch)) {
-                return batch;
-            }
-            String where = "group " + group + ": measure " + measure + " has fields " + describe(current) + "; ";
-            for (int i = 0; i < Math.min(current.size(), batch.size()); i++) {
-                FieldDef had = current.get(i);
-                FieldDef got = batch.get(i);
-                if (!had.name().equals(got.name())) {
-                    throw new StorageException(where + "this batch has " + got.name() + " where " + had.name()
-                            + " is: fields can only be appended, in order (batch fields " + describe(batch) + ")");
-                }
-                if (had.type() != got.type()) {
-                    throw new StorageException(where + "this batch has field " + had.name() + " as " + got.type()
-                            + ": a field's type cannot change");
-                }
-            }
-            if (batch.size() < current.size()) {
-                throw new StorageException(where + "this batch lacks " + describe(current.subList(batch.size(), current.size()))
-                        + ": fields cannot be removed (pass null for a value a point does not have)");
+            if (current != null && !current.equals(batch)) {
+                check(measure, current, batch, "this batch", " (batch fields " + describe(batch) + ")");
             }
             return batch;
         });
+    }
+
+    /**
+     * Refuses a field list no batch of the measure could be written with, given the fields it has
+     * been written with; admits nothing.
+     *
+     * @throws StorageException as {@link #admit}
+     */
+    void check(String measure, List<FieldDef> fields) {
+        List<FieldDef> current = of(measure);
+        if (!current.isEmpty()) {
+            check(measure, current, fields, "a definition with fields " + describe(fields), "");
+        }
+    }
+
+    /** The one rule: {@code current} must be a prefix of {@code fields} (same names and types, in order). */
+    private void check(String measure, List<FieldDef> current, List<FieldDef> fields, String subject, String listing) {
+        String where = "group " + group + ": measure " + measure + " has fields " + describe(current) + "; ";
+        for (int i = 0; i < Math.min(current.size(), fields.size()); i++) {
+            FieldDef had = current.get(i);
+            FieldDef got = fields.get(i);
+            if (!had.name().equals(got.name())) {
+                throw new StorageException(where + subject + " has " + got.name() + " where " + had.name()
+                        + " is: fields can only be appended, in order" + listing);
+            }
+            if (had.type() != got.type()) {
+                throw new StorageException(where + subject + " has field " + had.name() + " as " + got.type()
+                        + ": a field's type cannot change");
+            }
+        }
+        if (fields.size() < current.size()) {
+            throw new StorageException(where + subject + " lacks " + describe(current.subList(fields.size(), current.size()))
+                    + ": fields cannot be removed (pass null for a value a point does not have)");
+        }
     }
 
     private static String describe(List<FieldDef> fields) {

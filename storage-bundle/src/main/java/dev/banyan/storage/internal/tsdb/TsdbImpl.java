@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.banyan.storage.api.FieldDef;
 import dev.banyan.storage.api.Query;
 import dev.banyan.storage.api.QueryResult;
 import dev.banyan.storage.api.SeriesRef;
@@ -420,6 +421,11 @@ final class TsdbImpl implements Tsdb {
             }
         }
         return shards;
+    }
+
+    @Override
+    public void checkFields(String measure, List<FieldDef> fields) {
+        measureFields.check(measure, fields);
     }
 
     @Override
