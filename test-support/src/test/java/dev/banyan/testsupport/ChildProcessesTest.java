@@ -2,6 +2,8 @@ package dev.banyan.testsupport;
 
 import static org.junit.Assert.assertEquals;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,7 +11,9 @@ import java.util.List;
 import java.util.Optional;
 
 import org.junit.After;
+import org.junit.Rule;
 import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
 
 /**
  * Processes tests start never outlive the test JVM: a middle JVM (playing surefire's fork) starts
@@ -17,6 +21,9 @@ import org.junit.Test;
  * ends without closing it.
  */
 public class ChildProcessesTest {
+
+    @Rule
+    public TemporaryFolder tmp = new TemporaryFolder();
 
     private final List<ProcessHandle> started = new ArrayList<>();
 
@@ -29,7 +36,12 @@ public class ChildProcessesTest {
             System.out.println("TREE " + tree.pid() + " " + script.descendants()
                     .map(p -> Long.toString(p.pid())).reduce((a, b) -> a + " " + b).orElse(""));
             if (args[0].equals("exit")) {
-                System.exit(0); // a test run ending without closing what it started
+                // Once the test has seen the tree alive: a test run ending without closing what it started.
+                Path go = Path.of(args[1]);
+                while (!Files.exists(go)) {
+                    Thread.sleep(10);
+                }
+                System.exit(0);
             }
             Thread.sleep(600_000);
         }
@@ -47,8 +59,10 @@ public class ChildProcessesTest {
 
     @Test
     public void aProcessTreeDiesWithATestJvmThatExitsWithoutClosingIt() throws Exception {
-        try (ChildJvm middle = ChildJvm.start(Middle.class, "exit")) {
+        Path go = tmp.getRoot().toPath().resolve("exit-now");
+        try (ChildJvm middle = ChildJvm.start(Middle.class, "exit", go.toString())) {
             List<ProcessHandle> tree = tree(middle);
+            Files.createFile(go);
             assertEquals(0, middle.awaitExit(Duration.ofSeconds(60)));
             assertAllGone(tree);
         }
