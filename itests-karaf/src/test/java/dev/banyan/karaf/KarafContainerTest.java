@@ -14,6 +14,7 @@ import java.util.List;
 
 import javax.inject.Inject;
 
+import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -53,6 +54,36 @@ public class KarafContainerTest {
             configureConsole().ignoreLocalConsole(),
             editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository", localRepository),
         };
+    }
+
+    /**
+     * Runs in the container's JVM, which pax-exam forks from the test JVM: it ends with the test
+     * JVM, even one killed with SIGKILL (no shutdown hook of pax-exam's runs then), so a killed run
+     * leaves no Karaf behind. {@code ProcessHandle.isAlive} compares start times: a new process that
+     * reused the test JVM's pid does not keep this one alive.
+     */
+    @Before
+    public void endWithTheTestJvm() {
+        synchronized (KarafContainerTest.class) {
+            if (Boolean.getBoolean("banyan.test.watchdog")) {
+                return;
+            }
+            System.setProperty("banyan.test.watchdog", "true");
+        }
+        ProcessHandle.current().parent().ifPresent(testJvm -> {
+            Thread watchdog = new Thread(() -> {
+                while (testJvm.isAlive()) {
+                    try {
+                        Thread.sleep(1000);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                Runtime.getRuntime().halt(1);
+            }, "test-jvm-watchdog");
+            watchdog.setDaemon(true);
+            watchdog.start();
+        });
     }
 
     @Test
