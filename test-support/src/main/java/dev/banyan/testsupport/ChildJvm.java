@@ -36,18 +36,27 @@ public final class ChildJvm implements AutoCloseable {
         return start(List.of(), mainClass, args);
     }
 
-    /** Like {@link #start(Class, String...)} with extra JVM options, for example {@code -Duser.timezone=UTC}. */
+    /**
+     * A child JVM with extra options, for example {@code -Duser.timezone=UTC}, {@code -Xmx512m} (the
+     * shipped server's heap) or {@code -XX:TieredStopAtLevel=4} (the full JIT where a child runs long
+     * loops). Defaults are {@code -Xmx256m -XX:TieredStopAtLevel=1}; a later option wins.
+     */
     public static ChildJvm start(List<String> jvmOptions, Class<?> mainClass, String... args) throws IOException {
+        return new ChildJvm(ChildProcesses.start(new ProcessBuilder(javaCommand(jvmOptions, mainClass, args)).redirectErrorStream(true)));
+    }
+
+    /** The command line that runs {@code mainClass} from the test class path, for callers that wrap it (e.g. setpriv). */
+    public static List<String> javaCommand(List<String> jvmOptions, Class<?> mainClass, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.javaExecutable());
         command.add("-Xmx256m");
-        command.add("-XX:TieredStopAtLevel=1");
+        command.add("-XX:TieredStopAtLevel=1"); // quick start
         command.addAll(jvmOptions);
         command.add("-cp");
         command.add(classPath());
         command.add(mainClass.getName());
         command.addAll(List.of(args));
-        return new ChildJvm(ChildProcesses.start(new ProcessBuilder(command).redirectErrorStream(true)));
+        return command;
     }
 
     /** Any child process (for example a server's start script), with the same output handling. */

@@ -102,6 +102,14 @@ public interface Tsdb extends AutoCloseable {
 
     boolean isClosed();
 
+    /**
+     * [S18] The database's current problems: background flushes and merges that failed (with the
+     * error, including any {@link Error} such as {@link OutOfMemoryError}), write-ahead logs that
+     * cannot be created or written, corrupt parts met by a merge or query, writes stalled by the
+     * memory budget. Cheap; safe to poll.
+     */
+    TsdbHealth health();
+
     /** [S9] Idempotent: flushes memtables to parts, releases the lock and deletes the lock file. */
     @Override
     void close();

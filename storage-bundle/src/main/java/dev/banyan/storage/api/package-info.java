@@ -9,7 +9,8 @@
  * dev.banyan.storage.api.IncompatibleVersionException}, {@link
  * dev.banyan.storage.api.CorruptSegmentException}) cannot be fixed by retrying; {@link
  * dev.banyan.storage.api.PointRejectedException} is the client's mistake (a point outside the
- * supported {@link dev.banyan.storage.api.Timestamps} range or the group's write window).
+ * supported {@link dev.banyan.storage.api.Timestamps} range or the group's write window); {@link
+ * dev.banyan.storage.api.StorageBusyException} says retry later.
  */
 @org.osgi.annotation.versioning.Version("2.0.0")
 package dev.banyan.storage.api;

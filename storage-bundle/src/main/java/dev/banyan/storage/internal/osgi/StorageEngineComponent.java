@@ -31,6 +31,7 @@ import dev.banyan.storage.api.StorageEngine;
 import dev.banyan.storage.api.Tsdb;
 import dev.banyan.storage.api.TsdbOptions;
 import dev.banyan.storage.internal.segment.StorageVersions;
+import dev.banyan.storage.internal.tsdb.EngineSettings;
 import dev.banyan.storage.internal.tsdb.StorageMetricsMBean;
 import dev.banyan.storage.internal.tsdb.TsdbEngine;
 
@@ -63,6 +64,36 @@ public final class StorageEngineComponent implements StorageEngine {
                 + "and retention always run on the server's clock. Default 2880 (2 days, like VictoriaMetrics); 0 "
                 + "refuses every point ahead of the clock.", min = "0")
         long maxFutureMinutes() default 2880;
+
+        @AttributeDefinition(name = "Memtable memory budget (MiB)", description = "Heap all memtables of every group "
+                + "together may take. Half of it filled starts flushes early; all of it makes writes wait for flushes, "
+                + "then fail with a retriable error. 0: a quarter of the JVM's maximum heap.", min = "0")
+        long memtableBudgetMB() default 0;
+
+        @AttributeDefinition(name = "Flush threshold (points)", description = "Points a shard's memtable holds before "
+                + "it is written to a part.", min = "1")
+        long flushThresholdPoints() default EngineSettings.DEFAULT_FLUSH_THRESHOLD;
+
+        @AttributeDefinition(name = "Write stall timeout (seconds)", description = "How long a write waits for memtable "
+                + "memory when the budget is full before it is refused (nothing written, retriable).", min = "0")
+        long writeStallTimeoutSeconds() default 10;
+    }
+
+    /** The write path's settings from the configuration; a value out of range fails activation naming it. */
+    static EngineSettings settings(Config config) {
+        if (config.memtableBudgetMB() < 0) {
+            throw new IllegalArgumentException("memtableBudgetMB must be 0 (automatic) or positive, got " + config.memtableBudgetMB());
+        }
+        if (config.writeStallTimeoutSeconds() < 0) {
+            throw new IllegalArgumentException("writeStallTimeoutSeconds must not be negative, got "
+                    + config.writeStallTimeoutSeconds());
+        }
+        long budget = config.memtableBudgetMB() == 0 ? EngineSettings.defaultMemtableBudget() : config.memtableBudgetMB() << 20;
+        if (config.maxFutureMinutes() < 0) {
+            throw new IllegalArgumentException("maxFutureMinutes must not be negative, got " + config.maxFutureMinutes());
+        }
+        return new EngineSettings(config.flushThresholdPoints(), budget, Duration.ofSeconds(config.writeStallTimeoutSeconds()),
+                Duration.ofMinutes(config.maxFutureMinutes()));
     }
 
     private TsdbEngine engine;
@@ -72,8 +103,8 @@ public final class StorageEngineComponent implements StorageEngine {
     @Activate
     void activate(Config config) {
         Path root = resolveDataRoot(config.dataRoot());
-        engine = new TsdbEngine(root, StorageVersions.bundled(), Clock.systemDefaultZone(), TsdbEngine.DEFAULT_FLUSH_THRESHOLD,
-                Duration.ofMinutes(Math.max(0, config.maxFutureMinutes())));
+        EngineSettings settings = settings(config);
+        engine = new TsdbEngine(root, StorageVersions.bundled(), Clock.systemDefaultZone(), settings);
         retention = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "banyan-retention");
             thread.setDaemon(true);
@@ -82,8 +113,9 @@ public final class StorageEngineComponent implements StorageEngine {
         long minutes = Math.max(1, config.retentionIntervalMinutes());
         retention.scheduleAtFixedRate(this::runRetention, minutes, minutes, TimeUnit.MINUTES);
         registerMBean();
-        LOG.info("Storage engine active, data root {}, retention every {} min, points accepted up to {} min ahead of "
-                + "the clock", root, minutes, Math.max(0, config.maxFutureMinutes()));
+        LOG.info("Storage engine active, data root {}, retention every {} min, memtable budget {} MiB, flush threshold {} "
+                + "points, points accepted up to {} min ahead of the clock", root, minutes, settings.memtableBudgetBytes() >> 20,
+                settings.flushThresholdPoints(), settings.maxFuture().toMinutes());
     }
 
     @Deactivate

@@ -4,27 +4,35 @@ import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongFunction;
 import java.util.zip.CRC32C;
 
 import dev.banyan.storage.api.CorruptSegmentException;
 import dev.banyan.storage.api.FieldDef;
 import dev.banyan.storage.internal.aggregate.FieldStats;
+import dev.banyan.storage.internal.codec.ByteSink;
 import dev.banyan.storage.internal.codec.ByteSource;
 import dev.banyan.storage.internal.codec.CorruptDataException;
 import dev.banyan.storage.internal.codec.TimestampCodec;
 import dev.banyan.storage.internal.codec.ValueCodec;
-import dev.banyan.storage.internal.shard.LongObjectMap;
 import dev.banyan.storage.internal.shard.SeriesDef;
 
 /**
  * An open part file: its series table and block index in memory, its blocks memory-mapped and
  * checked against their crc32c on every read. Any damage is reported with the file and offset.
+ * <p>
+ * Memory: the block index is kept as the bytes it is stored as (tens of bytes a block) and decoded
+ * into {@link BlockMeta} on demand; series definitions equal to ones the shard already knows are
+ * shared through the {@code known} lookup given to {@link #open}, so many parts of many series cost
+ * little heap.
  */
 public final class PartReader {
 
@@ -32,12 +40,21 @@ public final class PartReader {
     private final long generation;
     private final MappedByteBuffer map;
     private final long size;
-    private final Map<Long, SeriesDef> series = new HashMap<>();
-    /** The same definitions by primitive id: the per-query lookups do not box. */
-    private final LongObjectMap<SeriesDef> definitions = new LongObjectMap<>();
-    private final LongObjectMap<List<BlockMeta>> blocks = new LongObjectMap<>();
-    /** Per series, all of its blocks in this part folded into one: whole-part aggregates in one step. */
-    private final LongObjectMap<BlockMeta> summaries = new LongObjectMap<>();
+    /** Series of this part, ascending by id, with where their index entries start and how many blocks they have. */
+    private long[] seriesIds;
+    private SeriesDef[] defs;
+    private int[] entryStart;
+    private int[] blockCounts;
+    /** The block index entries, as stored (format 1 or 2, see {@link BlockMeta#writeTo}). */
+    private byte[] index;
+    private int format;
+    /** Per series, all of its blocks folded into one (see {@link #summary}), serialised one after another. */
+    private byte[] summaries;
+    private int[] summaryStart;
+    /** Why this part is quarantined, or null while it is intact. */
+    private volatile String damage;
+    /** How much of the file is still there: blocks beyond it are never read (reading them would fault). */
+    private volatile long presentBytes;
     /** Block bytes are copied out of the map into a per-thread buffer: no allocation per block. */
     private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[64 << 10]);
 
@@ -46,9 +63,18 @@ public final class PartReader {
         this.generation = generation;
         this.map = map;
         this.size = size;
+        this.presentBytes = size;
     }
 
     public static PartReader open(Path file, long generation) throws IOException {
+        return open(file, generation, id -> null);
+    }
+
+    /**
+     * @param known the shard's current definition of a series, or null: reused when equal to the
+     *              part's, so a series defined in many parts is held once
+     */
+    public static PartReader open(Path file, long generation, LongFunction<SeriesDef> known) throws IOException {
         MappedByteBuffer map;
         long size;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -56,20 +82,20 @@ public final class PartReader {
             if (size < 4 + PartWriter.FOOTER) {
                 throw new CorruptSegmentException(file, "part file truncated to " + size + " bytes");
             }
-            if (size > Integer.MAX_VALUE) {
-                throw new CorruptSegmentException(file, "part file larger than 2 GiB");
+            if (size > PartWriter.MAX_PART_BYTES) {
+                throw new CorruptSegmentException(file, "part file larger than " + PartWriter.MAX_PART_BYTES + " bytes");
             }
             map = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
         }
         map.order(ByteOrder.LITTLE_ENDIAN);
         PartReader reader = new PartReader(file, generation, map, size);
-        reader.load();
+        reader.load(known);
         return reader;
     }
 
-    private void load() {
+    private void load(LongFunction<SeriesDef> known) {
         int footer = (int) size - PartWriter.FOOTER;
-        int format = map.getInt(0);
+        format = map.getInt(0);
         if ((format != PartWriter.FORMAT_1 && format != PartWriter.FORMAT_2) || map.getInt(footer + 20) != PartWriter.FOOTER_MAGIC) {
             throw new CorruptSegmentException(file, "part file has no valid header or footer (offset 0 or " + footer + ")");
         }
@@ -89,42 +115,87 @@ public final class PartReader {
         try {
             ByteSource in = new ByteSource(meta, 0, meta.length);
             int seriesCount = in.readLength(9);
+            seriesIds = new long[seriesCount];
+            defs = new SeriesDef[seriesCount];
             Map<List<FieldDef>, List<FieldDef>> fieldLists = new HashMap<>();
             for (int i = 0; i < seriesCount; i++) {
-                SeriesDef read = SeriesDef.readFrom(in);
+                SeriesDef def = SeriesDef.readFrom(in);
+                if (i > 0 && def.ref().id() <= seriesIds[i - 1]) {
+                    throw new CorruptDataException("series table not in ascending id order at series " + i);
+                }
+                SeriesDef shared = known.apply(def.ref().id());
                 // One list instance per distinct field list: queries reuse what they derive from it.
-                SeriesDef def = new SeriesDef(read.ref(), fieldLists.computeIfAbsent(read.fields(), f -> f));
-                series.put(def.ref().id(), def);
-                definitions.put(def.ref().id(), def);
+                defs[i] = shared != null && shared.sameAs(def) ? shared
+                        : new SeriesDef(def.ref(), fieldLists.computeIfAbsent(def.fields(), f -> f));
+                seriesIds[i] = def.ref().id();
             }
-            int blockCount = in.readLength(20);
-            BlockMeta.FieldsOf fieldsOf = id -> {
-                SeriesDef def = definitions.get(id);
-                if (def == null) {
-                    throw new CorruptDataException("a block of the index belongs to undefined series " + id);
-                }
-                return def.fields();
-            };
-            for (int i = 0; i < blockCount; i++) {
-                BlockMeta block = BlockMeta.readFrom(in, format, fieldsOf);
-                if (block.offset() < 4 || block.length() < 4 || block.offset() + block.length() > seriesOffset || block.count() <= 0
-                        || block.count() > PartWriter.BLOCK_POINTS || block.maxTs() < block.minTs()) {
-                    throw new CorruptDataException("block " + i + " of the index is inconsistent");
-                }
-                List<BlockMeta> list = blocks.get(block.seriesId());
-                if (list == null) {
-                    list = new ArrayList<>();
-                    blocks.put(block.seriesId(), list);
-                }
-                list.add(block);
-            }
-            for (List<BlockMeta> list : blocks.values()) {
-                summaries.put(list.get(0).seriesId(), fold(list));
-            }
+            index = Arrays.copyOfRange(meta, in.position(), meta.length);
+            loadIndex(seriesOffset);
         } catch (CorruptDataException e) {
             throw new CorruptSegmentException(file, "part index malformed (" + e.getMessage() + ", index region starts at offset "
                     + seriesOffset + ")");
         }
+    }
+
+    /** Checks every index entry, notes where each series' entries start, and folds each series' blocks into its summary. */
+    private void loadIndex(long seriesOffset) {
+        int seriesCount = seriesIds.length;
+        entryStart = new int[seriesCount];
+        blockCounts = new int[seriesCount];
+        summaryStart = new int[seriesCount + 1];
+        ByteSink folded = new ByteSink(64 + seriesCount * 48);
+        ByteSource in = new ByteSource(index, 0, index.length);
+        int blockCount = in.readLength(20);
+        List<BlockMeta> ofSeries = new ArrayList<>();
+        int previous = -1;
+        for (int i = 0; i < blockCount; i++) {
+            int entry = in.position();
+            BlockMeta block = BlockMeta.readFrom(in, format, this::fieldsOf);
+            int s = Arrays.binarySearch(seriesIds, block.seriesId());
+            if (block.offset() < 4 || block.length() < 4 || block.offset() + block.length() > seriesOffset || block.count() <= 0
+                    || block.count() > PartWriter.BLOCK_POINTS || block.maxTs() < block.minTs() || s < previous) {
+                throw new CorruptDataException("block " + i + " of the index is inconsistent");
+            }
+            if (s != previous) { // a series' entries are contiguous: s only ever grows
+                writeSummary(previous, ofSeries, folded);
+                entryStart[s] = entry;
+                previous = s;
+            }
+            ofSeries.add(block);
+            blockCounts[s]++;
+        }
+        writeSummary(previous, ofSeries, folded);
+        summaries = folded.toArray();
+    }
+
+    private List<FieldDef> fieldsOf(long seriesId) {
+        int s = Arrays.binarySearch(seriesIds, seriesId);
+        if (s < 0) {
+            throw new CorruptDataException("a block of the index belongs to undefined series " + seriesId);
+        }
+        return defs[s].fields();
+    }
+
+    /**
+     * Appends the summary of series {@code s} (its blocks folded into one):
+     * {@code [count varint][min ts 8][max ts - min ts varint][1 if statistics follow][FieldStats...]}.
+     */
+    private void writeSummary(int s, List<BlockMeta> blocks, ByteSink out) {
+        if (s < 0) {
+            return;
+        }
+        BlockMeta summary = fold(blocks);
+        summaryStart[s] = out.size();
+        out.writeVarLong(summary.count());
+        out.writeLong(summary.minTs());
+        out.writeVarLong(summary.maxTs() - summary.minTs());
+        out.writeByte(summary.stats() == null ? 0 : 1);
+        if (summary.stats() != null) {
+            for (FieldStats stats : summary.stats()) {
+                stats.writeTo(out);
+            }
+        }
+        blocks.clear();
     }
 
     /** The blocks of one series folded into one: statistics only (null if a block has none). */
@@ -146,11 +217,57 @@ public final class PartReader {
 
     /** All blocks of a series in this part as one (offset -1: statistics only), or null. */
     public BlockMeta summary(long seriesId) {
-        return summaries.get(seriesId);
+        int s = Arrays.binarySearch(seriesIds, seriesId);
+        if (s < 0 || blockCounts[s] == 0) {
+            return null;
+        }
+        ByteSource in = new ByteSource(summaries, summaryStart[s], summaries.length - summaryStart[s]);
+        int count = (int) in.readVarLong();
+        long minTs = in.readLong();
+        long maxTs = minTs + in.readVarLong();
+        FieldStats[] stats = null;
+        if (in.readByte() == 1) {
+            List<FieldDef> fields = defs[s].fields();
+            stats = new FieldStats[fields.size()];
+            for (int f = 0; f < stats.length; f++) {
+                stats[f] = FieldStats.readFrom(in, fields.get(f).type());
+            }
+        }
+        return new BlockMeta(seriesId, -1, 0, count, minTs, maxTs, stats);
     }
 
     public Path file() {
         return file;
+    }
+
+    /**
+     * Checks the file still has the length it was opened with. Reading a memory-mapped file that
+     * was cut short faults, and the JVM reports that as an {@link InternalError} at some later
+     * point, not where the read was: so readers that must not fail that way check first.
+     *
+     * @throws CorruptSegmentException naming the file, its expected length as the offset damage starts at
+     */
+    public void checkLength() {
+        long now;
+        try {
+            now = Files.size(file);
+        } catch (IOException e) {
+            throw new CorruptSegmentException(file, "part file unreadable (" + e + ")");
+        }
+        if (now != size) {
+            presentBytes = Math.min(presentBytes, now);
+            throw new CorruptSegmentException(file, "part file is " + now + " bytes long, it was written with " + size
+                    + " (changed under the running server; data from offset " + Math.min(now, size) + " on is missing)");
+        }
+    }
+
+    /** Marks the part as damaged (quarantined): it is no longer merged. */
+    public void markDamaged(String why) {
+        damage = why;
+    }
+
+    public boolean isDamaged() {
+        return damage != null;
     }
 
     public long generation() {
@@ -161,19 +278,41 @@ public final class PartReader {
         return size;
     }
 
-    public Map<Long, SeriesDef> series() {
-        return series;
-    }
-
     /** The definition this part holds for a series (its fields: a prefix of newer ones), or null. */
     public SeriesDef definition(long seriesId) {
-        return definitions.get(seriesId);
+        int s = Arrays.binarySearch(seriesIds, seriesId);
+        return s < 0 ? null : defs[s];
     }
 
-    /** The blocks of a series, in time order. */
+    /** Every series definition of this part, ascending by id. */
+    public List<SeriesDef> series() {
+        return Arrays.asList(defs);
+    }
+
+    /** The ids of every series in any of {@code parts}, ascending, each once. */
+    public static long[] unionOfSeriesIds(List<PartReader> parts) {
+        long[] all = parts.stream().flatMapToLong(p -> Arrays.stream(p.seriesIds)).sorted().toArray();
+        int n = 0;
+        for (int i = 0; i < all.length; i++) {
+            if (n == 0 || all[i] != all[n - 1]) {
+                all[n++] = all[i];
+            }
+        }
+        return Arrays.copyOf(all, n);
+    }
+
+    /** The blocks of a series in this part, in time order (decoded from the index on each call). */
     public List<BlockMeta> blocks(long seriesId) {
-        List<BlockMeta> list = blocks.get(seriesId);
-        return list == null ? List.of() : list;
+        int s = Arrays.binarySearch(seriesIds, seriesId);
+        if (s < 0 || blockCounts[s] == 0) {
+            return List.of();
+        }
+        ByteSource in = new ByteSource(index, entryStart[s], index.length - entryStart[s]);
+        List<BlockMeta> list = new ArrayList<>(blockCounts[s]);
+        for (int i = 0; i < blockCounts[s]; i++) {
+            list.add(BlockMeta.readFrom(in, format, this::fieldsOf));
+        }
+        return list;
     }
 
     /** Decodes a whole block into {@code ts} and {@code columns[field]}; checks its crc32c first. */
@@ -191,6 +330,10 @@ public final class PartReader {
         if (bytes.length < block.length()) {
             bytes = new byte[block.length()];
             SCRATCH.set(bytes);
+        }
+        if (block.offset() + block.length() > presentBytes) {
+            throw new CorruptSegmentException(file, "block at offset " + block.offset() + " is missing: the part file was cut to "
+                    + presentBytes + " bytes under the running server");
         }
         map.get((int) block.offset(), bytes, 0, block.length());
         int payload = block.length() - 4;

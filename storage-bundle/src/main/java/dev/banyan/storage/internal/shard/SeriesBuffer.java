@@ -11,7 +11,7 @@ public final class SeriesBuffer {
     /** The latest definition written: its tags are the series' tags (the latest values win). */
     SeriesDef def;
     int fieldCount;
-    long[] timestamps = new long[32];
+    long[] timestamps = new long[8];
     long[] values;
     int size;
     private boolean ordered = true;
@@ -19,15 +19,32 @@ public final class SeriesBuffer {
     SeriesBuffer(SeriesDef def) {
         this.def = def;
         this.fieldCount = def.fields().size();
-        this.values = new long[32 * fieldCount];
+        this.values = new long[8 * fieldCount];
     }
 
-    /** Appends point {@code p} of {@code batch} (whose fields are this series' fields or a prefix of them). */
-    void append(dev.banyan.storage.api.WriteBatch batch, int p) {
-        if (size == timestamps.length) {
-            timestamps = Arrays.copyOf(timestamps, size * 2);
-            values = Arrays.copyOf(values, size * 2 * fieldCount);
+    /** Heap taken by the columns, in bytes. */
+    long capacityBytes() {
+        return 8L * (timestamps.length + values.length);
+    }
+
+    /** Grows the columns for one more point. @return the bytes added */
+    private long ensureRoom() {
+        if (size < timestamps.length) {
+            return 0;
         }
+        long before = capacityBytes();
+        int capacity = Math.max(16, size * 2);
+        timestamps = Arrays.copyOf(timestamps, capacity);
+        values = Arrays.copyOf(values, capacity * fieldCount);
+        return capacityBytes() - before;
+    }
+
+    /**
+     * Appends point {@code p} of {@code batch} (whose fields are this series' fields or a prefix of
+     * them). @return the bytes the columns grew by
+     */
+    long append(dev.banyan.storage.api.WriteBatch batch, int p) {
+        long grown = ensureRoom();
         long timestamp = batch.timestamp(p);
         if (size > 0 && timestamp <= timestamps[size - 1]) {
             ordered = false;
@@ -39,14 +56,15 @@ public final class SeriesBuffer {
             values[at + f] = f < have ? batch.rawValue(p, f) : def.fields().get(f).type().absentRaw();
         }
         size++;
+        return grown;
     }
 
-    /** Appends a point of {@code have} fields (this series' fields or a prefix of them) from {@code source}. */
-    void append(long timestamp, long[] source, int offset, int have) {
-        if (size == timestamps.length) {
-            timestamps = Arrays.copyOf(timestamps, size * 2);
-            values = Arrays.copyOf(values, size * 2 * fieldCount);
-        }
+    /**
+     * Appends a point of {@code have} fields (this series' fields or a prefix of them) from
+     * {@code source}. @return the bytes the columns grew by
+     */
+    long append(long timestamp, long[] source, int offset, int have) {
+        long grown = ensureRoom();
         if (size > 0 && timestamp <= timestamps[size - 1]) {
             ordered = false;
         }
@@ -56,6 +74,7 @@ public final class SeriesBuffer {
             values[size * fieldCount + f] = def.fields().get(f).type().absentRaw();
         }
         size++;
+        return grown;
     }
 
     /**

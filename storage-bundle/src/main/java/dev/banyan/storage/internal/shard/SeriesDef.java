@@ -14,6 +14,11 @@ import dev.banyan.storage.internal.codec.CorruptDataException;
 /** A series with the fields its points carry; written into WAL records and part series tables. */
 public record SeriesDef(SeriesRef ref, List<FieldDef> fields) {
 
+    /** Equal in everything stored: series, tags and fields (records compare the ref by identity only). */
+    public boolean sameAs(SeriesDef other) {
+        return ref.equals(other.ref) && ref.tags().equals(other.ref.tags()) && fields.equals(other.fields);
+    }
+
     public void writeTo(ByteSink out) {
         out.writeLong(ref.id());
         out.writeString(ref.measure());
@@ -28,13 +33,14 @@ public record SeriesDef(SeriesRef ref, List<FieldDef> fields) {
 
     public static SeriesDef readFrom(ByteSource in) {
         long id = in.readLong();
-        String measure = in.readString();
+        // Names repeat across every series of a measure: hold each once.
+        String measure = in.readString().intern();
         Map<String, String> entity = readMap(in);
         Map<String, String> tags = readMap(in);
         int n = in.readLength(2);
         FieldDef[] fields = new FieldDef[n];
         for (int i = 0; i < n; i++) {
-            String name = in.readString();
+            String name = in.readString().intern();
             int code = in.readByte();
             FieldType type = typeOf(code);
             if (type == null) {
@@ -87,7 +93,7 @@ public record SeriesDef(SeriesRef ref, List<FieldDef> fields) {
         int n = in.readLength(2);
         Map<String, String> map = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
-            map.put(in.readString(), in.readString());
+            map.put(in.readString().intern(), in.readString());
         }
         return map;
     }

@@ -3,14 +3,19 @@ package dev.banyan.storage.internal.shard;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
 import org.slf4j.Logger;
@@ -19,12 +24,15 @@ import org.slf4j.LoggerFactory;
 import dev.banyan.storage.api.Durability;
 import dev.banyan.storage.api.StorageException;
 import dev.banyan.storage.api.TagMatcher;
+import dev.banyan.storage.api.TsdbHealth;
 import dev.banyan.storage.api.WriteBatch;
 import dev.banyan.storage.internal.codec.ByteSink;
 import dev.banyan.storage.internal.codec.ByteSource;
 import dev.banyan.storage.internal.codec.CorruptDataException;
 import dev.banyan.storage.internal.fs.DurableFiles;
 import dev.banyan.storage.internal.index.SeriesIndex;
+import dev.banyan.storage.internal.fs.FileErrors;
+import dev.banyan.storage.internal.health.Problems;
 import dev.banyan.storage.internal.part.PartReader;
 import dev.banyan.storage.internal.part.PartWriter;
 import dev.banyan.storage.internal.segment.Layout;
@@ -33,28 +41,55 @@ import dev.banyan.storage.internal.wal.WriteAheadLog;
 
 /**
  * One shard of one segment: a write-ahead log and memtable for new points, immutable parts for
- * flushed ones. A memtable that reaches the flush threshold is sealed and written to a part in the
- * background; its log is deleted only once the part is durable. Too many parts are merged into
- * one. Opening replays the logs left by a crash.
+ * flushed ones. A memtable that reaches the flush threshold (or that the memory budget picks) is
+ * sealed and written to a part in the background, oldest first; its log is deleted only once the
+ * part is durable. Too many parts are merged into one. Opening replays the logs left by a crash.
+ * <p>
+ * Failures never latch: a failed append leaves log and memtable as they were before it; a failed
+ * flush keeps its memtable and log and is retried with backoff; a part found damaged is
+ * quarantined (kept, excluded from merges, reported as permanent). Every current failure is in
+ * {@link #problems()}; see {@code docs/SEMANTICS.md}.
  */
 public final class Shard implements AutoCloseable {
 
     static final int MAX_PARTS = 8;
+    /** Merged parts stay well below what a reader can map ({@link PartWriter#MAX_PART_BYTES}). */
+    static final long MAX_MERGE_INPUT_BYTES = 1L << 30;
+    /** Failed background work is retried after 1 s, doubling up to 30 s. */
+    static final long FIRST_RETRY_MILLIS = 1_000;
+    static final long LAST_RETRY_MILLIS = 30_000;
     private static final Logger LOG = LoggerFactory.getLogger(Shard.class);
+    private static final String WAL_PROBLEM = "wal";
+    private static final String FLUSH_PROBLEM = "flush";
+    private static final String MERGE_PROBLEM = "merge";
 
-    /** How a shard behaves; shared by every shard of an engine. */
-    public record Settings(long flushThresholdPoints, Executor background) {
+    /**
+     * How a shard behaves; shared by every shard of an engine.
+     *
+     * @param flusher writes sealed memtables to parts (and runs their retries)
+     * @param merger  merges parts
+     */
+    public record Settings(long flushThresholdPoints, MemoryBudget budget, ScheduledExecutorService flusher,
+            Executor merger, Clock clock) {
     }
 
     /** Where a write landed, so the writer can wait for its durability after releasing the shard. */
-    public record SyncToken(WriteAheadLog wal, long position) {
+    public record SyncToken(Shard shard, WriteAheadLog wal, long position) {
     }
 
     /** A series as the current log and memtable know it: its definition, log index and buffer. */
-    private record WalSeries(SeriesDef def, int local, SeriesBuffer buffer) {
+    private static final class WalSeries {
+        final SeriesDef def;
+        final int local;
+        SeriesBuffer buffer;
+
+        WalSeries(SeriesDef def, int local) {
+            this.def = def;
+            this.local = local;
+        }
     }
 
-    private record Sealed(Memtable memtable, WriteAheadLog wal, CompletableFuture<Void> done) {
+    private record Sealed(Memtable memtable, WriteAheadLog wal) {
     }
 
     /** The points of one series a query sees from memory: copies, safe to read without the lock. */
@@ -67,10 +102,13 @@ public final class Shard implements AutoCloseable {
 
     private final Path dir;
     private final Settings settings;
+    private final Problems problems;
     private final LongObjectMap<SeriesDef> catalog = new LongObjectMap<>();
     /** Postings over {@link #catalog}: every change of the catalog goes through {@link #define}. */
     private final SeriesIndex index = new SeriesIndex();
     private final List<Sealed> sealed = new ArrayList<>();
+    /** Held while memtables are written to parts: one flusher at a time, oldest memtable first. */
+    private final ReentrantLock flushLock = new ReentrantLock();
     private volatile List<PartReader> parts = List.of();
     private Memtable active;
     private WriteAheadLog wal;
@@ -80,11 +118,15 @@ public final class Shard implements AutoCloseable {
     private long nextGeneration;
     private boolean closed;
     private boolean merging;
-    private volatile Throwable backgroundFailure;
+    private boolean flushScheduled;
+    private int flushFailures;
+    private int mergeFailures;
+    private volatile long activeBytes;
 
     private Shard(Path dir, Settings settings) {
         this.dir = dir;
         this.settings = settings;
+        this.problems = new Problems(settings.clock());
     }
 
     public Path directory() {
@@ -110,8 +152,8 @@ public final class Shard implements AutoCloseable {
         TreeMap<Long, Path> logs = files.logs();
         List<PartReader> readers = new ArrayList<>();
         for (Map.Entry<Long, Path> part : partFiles.entrySet()) {
-            PartReader reader = PartReader.open(part.getValue(), part.getKey());
-            reader.series().values().forEach(this::define);
+            PartReader reader = PartReader.open(part.getValue(), part.getKey(), catalog::get);
+            reader.series().forEach(this::define);
             readers.add(reader);
         }
         long maxGeneration = Math.max(partFiles.isEmpty() ? 0 : partFiles.lastKey(), logs.isEmpty() ? 0 : logs.lastKey());
@@ -143,7 +185,8 @@ public final class Shard implements AutoCloseable {
         for (Map.Entry<Long, Path> part : files.parts().entrySet()) {
             PartReader.open(part.getValue(), part.getKey());
         }
-        Shard scratch = new Shard(dir, null);
+        // A scratch shard only parses the logs: it never flushes, merges or takes memtable budget.
+        Shard scratch = new Shard(dir, new Settings(Long.MAX_VALUE, null, null, null, Clock.systemUTC()));
         for (Map.Entry<Long, Path> log : files.logs().entrySet()) {
             if (!files.parts().containsKey(log.getKey())) {
                 Memtable replayed = new Memtable(log.getKey());
@@ -176,8 +219,7 @@ public final class Shard implements AutoCloseable {
             for (int f = 0; f < fields; f++) {
                 values[f] = in.readLong();
             }
-            into.buffer(def).append(ts, values, 0, fields);
-            into.points++;
+            into.append(into.buffer(def), ts, values, fields);
         }
     }
 
@@ -198,65 +240,80 @@ public final class Shard implements AutoCloseable {
         return selected;
     }
 
+    private synchronized SeriesDef knownSeries(long id) {
+        return catalog.get(id);
+    }
+
     /** The known series (from parts and writes), latest definition of each. */
     public synchronized List<SeriesDef> allSeries() {
         return catalog.values();
     }
 
+    /** What is failing in this shard right now (empty when healthy). */
+    public List<TsdbHealth.Problem> problems() {
+        return problems.list();
+    }
+
+    long activeBytes() {
+        return activeBytes;
+    }
+
     /**
      * Appends the given points of {@code batch} to the log (handing them to the OS) and the
-     * memtable. @return where to sync to for durability
+     * memtable, as one log record: after a crash all of them or none are replayed. If this throws,
+     * neither log nor memtable holds any of them.
+     *
+     * @return where to sync to for durability
+     * @throws IOException naming the log file if it cannot be created or written
      */
     public SyncToken append(WriteBatch batch, int[] points, int count) throws IOException {
+        SyncToken token;
         synchronized (this) {
             if (closed) {
                 throw new StorageException("shard " + dir + " is closed");
             }
-            if (backgroundFailure != null) {
-                throw new StorageException("shard " + dir + " cannot flush its memtable: " + backgroundFailure.getMessage(),
-                        backgroundFailure);
-            }
             if (active == null) {
-                long generation = nextGeneration++;
-                active = new Memtable(generation);
-                wal = WriteAheadLog.create(dir.resolve(Layout.walFileName(generation)));
-                walSeries = new LongObjectMap<>();
-                walDefinitions = 0;
+                openActive();
             }
             int fields = batch.fields().size();
             ByteSink record = new ByteSink(64 + count * (3 + 8 * fields));
-            List<SeriesDef> newDefs = new ArrayList<>();
+            List<WalSeries> newSeries = new ArrayList<>();
+            LongObjectMap<WalSeries> defined = null;
             WalSeries[] pointSeries = new WalSeries[count];
             for (int i = 0; i < count; i++) {
                 var ref = batch.series(points[i]);
                 WalSeries known = walSeries.get(ref.id());
-                if (known == null || known.def().ref() != ref) {
-                    SeriesDef existing = known != null ? known.def() : catalog.get(ref.id());
+                if (defined != null && defined.get(ref.id()) != null) {
+                    known = defined.get(ref.id());
+                }
+                if (known == null || known.def.ref() != ref) {
+                    SeriesDef existing = known != null ? known.def : catalog.get(ref.id());
                     if (existing != null && !existing.ref().equals(ref)) {
                         throw new StorageException("series " + existing.ref() + " and " + ref + " share the series id "
                                 + ref.id() + " (a hash collision) in " + dir + "; refusing to merge them");
                     }
                 }
-                if (known == null || (known.def().ref() != ref && !known.def().ref().tags().equals(ref.tags()))
-                        || !sameFields(known.def(), batch)) {
+                if (known == null || (known.def.ref() != ref && !known.def.ref().tags().equals(ref.tags()))
+                        || !sameFields(known.def, batch)) {
                     // First point of the series in this log, or its tags or fields changed: define it (again).
-                    SeriesDef def = new SeriesDef(ref, batch.fields());
-                    known = new WalSeries(def, walDefinitions++, active.buffer(def));
-                    walSeries.put(ref.id(), known);
-                    newDefs.add(def);
-                    define(def);
+                    known = new WalSeries(new SeriesDef(ref, batch.fields()), walDefinitions + newSeries.size());
+                    if (defined == null) {
+                        defined = new LongObjectMap<>();
+                    }
+                    defined.put(ref.id(), known);
+                    newSeries.add(known);
                 }
                 pointSeries[i] = known;
             }
-            record.writeVarLong(newDefs.size());
-            for (SeriesDef def : newDefs) {
-                def.writeTo(record);
+            record.writeVarLong(newSeries.size());
+            for (WalSeries s : newSeries) {
+                s.def.writeTo(record);
             }
             record.writeVarLong(count);
             long prevTs = 0;
             for (int i = 0; i < count; i++) {
                 int p = points[i];
-                record.writeVarLong(pointSeries[i].local());
+                record.writeVarLong(pointSeries[i].local);
                 long ts = batch.timestamp(p);
                 record.writeZigZag(ts - prevTs);
                 prevTs = ts;
@@ -268,19 +325,89 @@ public final class Shard implements AutoCloseable {
             try {
                 position = wal.append(record);
             } catch (IOException e) {
-                // The log may hold part of the record now; refuse further writes rather than guess.
-                backgroundFailure = e;
-                throw e;
+                throw failedAppend(e);
             }
+            // The record is in the log: only now do its series and points enter the shard.
+            for (WalSeries s : newSeries) {
+                s.buffer = active.buffer(s.def);
+                walSeries.put(s.def.ref().id(), s);
+                define(s.def);
+            }
+            walDefinitions += newSeries.size();
             for (int i = 0; i < count; i++) {
-                pointSeries[i].buffer().append(batch, points[i]);
+                active.append(pointSeries[i].buffer, batch, points[i]);
             }
-            active.points += count;
-            SyncToken token = new SyncToken(wal, position);
+            problems.clear(WAL_PROBLEM);
+            token = new SyncToken(this, wal, position);
+            settings.budget().account(active);
+            activeBytes = active.bytes;
             if (active.points >= settings.flushThresholdPoints()) {
                 sealActive();
             }
-            return token;
+        }
+        settings.budget().relieve();
+        return token;
+    }
+
+    /** Starts a memtable and its log; on failure nothing changes and the error names the file. Caller holds the lock. */
+    private void openActive() throws IOException {
+        long generation = nextGeneration++;
+        Path file = dir.resolve(Layout.walFileName(generation));
+        WriteAheadLog log;
+        try {
+            log = WriteAheadLog.create(file);
+        } catch (IOException e) {
+            String message = "cannot create write-ahead log " + file + ": " + FileErrors.describe(e);
+            problems.set(WAL_PROBLEM, file, message + "; writes to this shard fail until it can be created", false);
+            throw new IOException(message, e);
+        }
+        active = new Memtable(generation);
+        wal = log;
+        walSeries = new LongObjectMap<>();
+        walDefinitions = 0;
+        activeBytes = 0;
+        settings.budget().filling(this, true);
+    }
+
+    /**
+     * A record could not be appended, and the log may end in part of it. Cut that off so the next
+     * record follows whole ones; if even that fails, retire the log (its memtable is flushed from
+     * memory, the next write starts a new log). Caller holds the lock. @return the error to throw
+     */
+    private IOException failedAppend(IOException cause) {
+        Path file = wal.file();
+        String message = "cannot append to write-ahead log " + file + ": " + FileErrors.describe(cause);
+        try {
+            wal.truncateToLastRecord();
+        } catch (IOException e) {
+            cause.addSuppressed(e);
+            retireLog();
+        }
+        problems.set(WAL_PROBLEM, file, message + "; writes to this shard fail until it can be written", false);
+        return new IOException(message, cause);
+    }
+
+    /** Stops appending to the current log: its memtable is sealed (or dropped if empty). Caller holds the lock. */
+    private void retireLog() {
+        if (active == null) {
+            return;
+        }
+        if (active.points > 0) {
+            sealActive();
+            return;
+        }
+        WriteAheadLog log = wal;
+        settings.budget().release(active);
+        settings.budget().filling(this, false);
+        active = null;
+        wal = null;
+        walSeries = null;
+        activeBytes = 0;
+        try {
+            log.close();
+            Files.deleteIfExists(log.file());
+        } catch (IOException e) {
+            LOG.warn("Cannot remove empty write-ahead log {} ({}); the next open drops it", log.file(), FileErrors.describe(e));
         }
     }
 
@@ -288,87 +415,276 @@ public final class Shard implements AutoCloseable {
         return def.fields() == batch.fields() || def.fields().equals(batch.fields());
     }
 
+    /**
+     * Waits until the write behind {@code token} is as durable as {@code durability} says. A failed
+     * fsync retires the log (its memtable is written to a part from memory instead).
+     *
+     * @throws IOException naming the log file
+     */
     public static void sync(SyncToken token, Durability durability) throws IOException {
-        if (durability == Durability.FSYNC) {
+        if (durability != Durability.FSYNC) {
+            return;
+        }
+        try {
             token.wal().syncTo(token.position());
+        } catch (IOException e) {
+            Shard shard = token.shard();
+            String message = "cannot fsync write-ahead log " + token.wal().file() + ": " + FileErrors.describe(e);
+            synchronized (shard) {
+                if (shard.wal == token.wal()) {
+                    shard.retireLog();
+                }
+                shard.problems.set(WAL_PROBLEM, token.wal().file(), message + "; its memtable is written to a part instead",
+                        false);
+            }
+            throw new IOException(message, e);
         }
     }
 
     /** Seals the active memtable and schedules its flush. Caller holds the lock. */
-    private Sealed sealActive() {
+    private void sealActive() {
         if (active == null) {
-            return null;
+            return;
         }
         Memtable memtable = active;
-        memtable.sealed();
-        Sealed entry = new Sealed(memtable, wal, new CompletableFuture<>());
-        sealed.add(entry);
+        memtable.seal(); // sorted once now; queries and the flush then only read it
+        settings.budget().sealed(memtable);
+        settings.budget().filling(this, false);
+        sealed.add(new Sealed(memtable, wal));
         active = null;
         wal = null;
         walSeries = null;
-        settings.background().execute(() -> flush(entry));
-        return entry;
+        activeBytes = 0;
+        scheduleFlush(0);
     }
 
-    private void flush(Sealed entry) {
-        try {
-            // The log must be durable before the part replaces it, whatever the durability mode.
-            entry.wal().syncTo(Long.MAX_VALUE);
-            PartReader part = writePart(entry.memtable());
-            synchronized (this) {
-                List<PartReader> next = new ArrayList<>(parts);
-                next.add(part);
-                parts = List.copyOf(next);
-                sealed.remove(entry);
+    /** Seals the active memtable ahead of its threshold, because the memory budget needs room. */
+    void sealEarly() {
+        synchronized (this) {
+            if (!closed && active != null && active.points > 0) {
+                sealActive();
             }
+        }
+    }
+
+    /** Caller holds the lock. */
+    private void scheduleFlush(long delayMillis) {
+        if (flushScheduled || closed) {
+            return;
+        }
+        flushScheduled = true;
+        try {
+            settings.flusher().schedule(this::flushInBackground, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            flushScheduled = false; // the engine is closing; close() flushes on its own thread
+        }
+    }
+
+    private void flushInBackground() {
+        synchronized (this) {
+            flushScheduled = false;
+        }
+        try {
+            flushSealed();
+        } catch (IOException | RuntimeException | Error e) {
+            synchronized (this) {
+                if (!sealed.isEmpty()) {
+                    scheduleFlush(backoff(flushFailures));
+                }
+            }
+        }
+    }
+
+    private static long backoff(int failures) {
+        return Math.min(LAST_RETRY_MILLIS, FIRST_RETRY_MILLIS << Math.min(5, Math.max(0, failures - 1)));
+    }
+
+    /**
+     * Writes every sealed memtable to a part, oldest first, so parts keep the order of writes; stops
+     * at the first failure, which is recorded and thrown (any {@link Throwable}, errors included,
+     * is caught here: a flush never dies silently).
+     */
+    private void flushSealed() throws IOException {
+        flushLock.lock();
+        try {
+            while (true) {
+                Sealed head;
+                synchronized (this) {
+                    if (sealed.isEmpty()) {
+                        return;
+                    }
+                    head = sealed.get(0);
+                }
+                Path part = dir.resolve(Layout.partFileName(head.memtable().generation));
+                try {
+                    flushOne(head);
+                } catch (IOException | RuntimeException | Error e) {
+                    String message = "cannot flush memtable " + head.wal().file().getFileName() + " to part " + part + ": "
+                            + FileErrors.describe(e) + " (" + e.getClass().getSimpleName() + "); its "
+                            + head.memtable().points + " points stay in memory and in the log, retrying";
+                    int failures;
+                    synchronized (this) {
+                        failures = ++flushFailures;
+                        problems.set(FLUSH_PROBLEM, part, message, false);
+                    }
+                    if (failures == 1) {
+                        LOG.error("Shard {}: {}", dir, message, e);
+                    } else {
+                        LOG.warn("Shard {}: flush attempt {} failed: {}", dir, failures, FileErrors.describe(e));
+                    }
+                    if (e instanceof IOException) {
+                        throw new IOException(message, e);
+                    }
+                    throw new StorageException(message, e);
+                }
+                synchronized (this) {
+                    if (flushFailures > 0) {
+                        LOG.info("Shard {}: flush succeeded again after {} failed attempt(s)", dir, flushFailures);
+                    }
+                    flushFailures = 0;
+                    problems.clear(FLUSH_PROBLEM);
+                }
+            }
+        } finally {
+            flushLock.unlock();
+        }
+    }
+
+    private void flushOne(Sealed entry) throws IOException {
+        PartReader part = writePart(entry.memtable());
+        synchronized (this) {
+            List<PartReader> next = new ArrayList<>(parts);
+            int at = next.size();
+            while (at > 0 && next.get(at - 1).generation() > part.generation()) {
+                at--;
+            }
+            next.add(at, part);
+            parts = List.copyOf(next);
+            sealed.remove(entry);
+        }
+        settings.budget().release(entry.memtable());
+        try {
             entry.wal().close();
             Files.delete(entry.wal().file());
             DurableFiles.fsyncDirectory(dir);
-            entry.done().complete(null);
-            mergeIfNeeded();
-        } catch (IOException | RuntimeException e) {
-            backgroundFailure = e;
-            LOG.error("Cannot flush {} to a part; its log is kept", entry.wal().file(), e);
-            entry.done().completeExceptionally(e);
+        } catch (IOException e) {
+            // The part is durable; a log whose part exists is dropped by the next open.
+            LOG.warn("Shard {}: cannot delete flushed log {} ({}); the next open drops it", dir, entry.wal().file(),
+                    FileErrors.describe(e));
         }
+        requestMerge();
     }
 
     private PartReader writePart(Memtable memtable) throws IOException {
-        List<PartWriter.SeriesData> data = new ArrayList<>();
-        for (SeriesBuffer buffer : memtable.sealed()) {
-            data.add(new PartWriter.SeriesData(buffer.def(), buffer.timestamps(), buffer.values(), buffer.size()));
-        }
         Path file = dir.resolve(Layout.partFileName(memtable.generation));
-        PartWriter.write(file, data);
-        return PartReader.open(file, memtable.generation);
+        try (PartWriter writer = PartWriter.create(file)) {
+            for (SeriesBuffer buffer : memtable.sortedSeries()) {
+                writer.startSeries(buffer.def());
+                writer.add(buffer.timestamps(), buffer.values(), 0, buffer.size());
+            }
+            writer.finish();
+        }
+        return PartReader.open(file, memtable.generation, this::knownSeries);
     }
 
-    /** Merges every part into one named after the newest, when there are too many. */
-    private void mergeIfNeeded() throws IOException {
-        List<PartReader> inputs;
+    /**
+     * The parts the next merge takes: the longest run of adjacent intact parts (never across a
+     * quarantined one, so the merged part's place in the order stays right for last-write-wins),
+     * without its oldest members while their total size exceeds the merge limit. Caller holds the lock.
+     */
+    private List<PartReader> mergeCandidates() {
+        List<PartReader> all = parts;
+        int bestFrom = 0;
+        int bestTo = 0;
+        for (int from = 0; from < all.size();) {
+            int to = from;
+            while (to < all.size() && !all.get(to).isDamaged()) {
+                to++;
+            }
+            if (to - from > bestTo - bestFrom) {
+                bestFrom = from;
+                bestTo = to;
+            }
+            from = to + 1;
+        }
+        long total = 0;
+        for (int i = bestFrom; i < bestTo; i++) {
+            total += all.get(i).size();
+        }
+        while (bestFrom < bestTo && total > MAX_MERGE_INPUT_BYTES) {
+            total -= all.get(bestFrom++).size();
+        }
+        return all.subList(bestFrom, bestTo);
+    }
+
+    private void requestMerge() {
         synchronized (this) {
-            if (merging || closed || parts.size() <= MAX_PARTS) {
+            if (merging || closed || mergeCandidates().size() <= MAX_PARTS) {
                 return;
             }
             merging = true;
-            inputs = parts;
         }
         try {
-            PartReader newest = inputs.get(inputs.size() - 1);
-            List<PartWriter.SeriesData> merged = PartMerger.merge(inputs);
-            Path target = newest.file();
-            PartWriter.write(target, merged);
-            PartReader replacement = PartReader.open(target, newest.generation());
+            settings.merger().execute(this::mergeInBackground);
+        } catch (RejectedExecutionException e) {
             synchronized (this) {
-                List<PartReader> next = new ArrayList<>(parts.subList(inputs.size(), parts.size()));
-                next.add(0, replacement);
-                parts = List.copyOf(next);
+                merging = false;
+                notifyAll();
             }
-            for (PartReader input : inputs.subList(0, inputs.size() - 1)) {
-                Files.delete(input.file());
+        }
+    }
+
+    /** Merges until few enough parts are left; damage met on the way quarantines the damaged part. */
+    private void mergeInBackground() {
+        try {
+            while (true) {
+                List<PartReader> inputs;
+                synchronized (this) {
+                    inputs = List.copyOf(mergeCandidates());
+                    if (closed || inputs.size() <= MAX_PARTS) {
+                        return;
+                    }
+                }
+                try {
+                    inputs.forEach(PartReader::checkLength);
+                    merge(inputs);
+                    synchronized (this) {
+                        mergeFailures = 0;
+                        problems.clear(MERGE_PROBLEM);
+                    }
+                } catch (CorruptSegmentException e) {
+                    quarantine(inputs, e);
+                } catch (InternalError e) {
+                    // A mapped part was cut short after the check above: find it, or report the error as it is.
+                    for (PartReader input : inputs) {
+                        try {
+                            input.checkLength();
+                        } catch (CorruptSegmentException damage) {
+                            damage.addSuppressed(e);
+                            quarantine(inputs, damage);
+                            e = null;
+                            break;
+                        }
+                    }
+                    if (e != null) {
+                        throw e;
+                    }
+                }
             }
-            DurableFiles.fsyncDirectory(dir);
-            LOG.debug("Merged {} parts of {} into {}", inputs.size(), dir, target.getFileName());
+        } catch (CancellationException e) {
+            LOG.debug("Shard {}: merge abandoned, the shard is closing", dir);
+        } catch (IOException | RuntimeException | Error e) {
+            String message = "cannot merge parts: " + FileErrors.describe(e) + " (" + e.getClass().getSimpleName()
+                    + "); the parts stay as they are and are served, retrying";
+            int failures;
+            synchronized (this) {
+                failures = ++mergeFailures;
+                problems.set(MERGE_PROBLEM, dir, message, false);
+            }
+            if (failures == 1) {
+                LOG.error("Shard {}: {}", dir, message, e);
+            }
+            retryMergeLater(backoff(failures));
         } finally {
             synchronized (this) {
                 merging = false;
@@ -377,19 +693,93 @@ public final class Shard implements AutoCloseable {
         }
     }
 
-    /** Writes the memtable to a part now and waits for every pending flush. */
+    private void retryMergeLater(long delayMillis) {
+        try {
+            settings.flusher().schedule(this::requestMerge, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // The engine is closing.
+        }
+    }
+
+    /** Merges every part of {@code inputs} (adjacent, oldest first) into one named after the newest. */
+    private void merge(List<PartReader> inputs) throws IOException {
+        PartReader newest = inputs.get(inputs.size() - 1);
+        Path target = newest.file();
+        try (PartWriter writer = PartWriter.create(target)) {
+            PartMerger.merge(inputs, writer, this::isClosed);
+            writer.finish();
+        }
+        PartReader replacement = PartReader.open(target, newest.generation(), this::knownSeries);
+        synchronized (this) {
+            List<PartReader> next = new ArrayList<>(parts);
+            int at = next.indexOf(inputs.get(0));
+            next.subList(at, at + inputs.size()).clear();
+            next.add(at, replacement);
+            parts = List.copyOf(next);
+        }
+        for (PartReader input : inputs.subList(0, inputs.size() - 1)) {
+            Files.delete(input.file());
+        }
+        DurableFiles.fsyncDirectory(dir);
+        LOG.debug("Merged {} parts of {} into {}", inputs.size(), dir, target.getFileName());
+    }
+
+    /**
+     * [S18] A part is damaged: keep it (for the operator), serve what of it is readable, never merge
+     * it again, and report it as a permanent problem naming the file and offset.
+     */
+    private void quarantine(List<PartReader> inputs, CorruptSegmentException damage) {
+        quarantine(inputs, damage, "a merge");
+    }
+
+    private void quarantine(List<PartReader> inputs, CorruptSegmentException damage, String metBy) {
+        PartReader damaged = inputs.stream().filter(p -> p.file().equals(damage.path())).findFirst()
+                .orElseThrow(() -> damage);
+        damaged.markDamaged(damage.getMessage());
+        String message = "part " + damaged.file() + " is damaged (" + damage.getMessage() + "), met by " + metBy + "; it is "
+                + "quarantined: kept in place and excluded from merges, its intact blocks are served and queries reading a "
+                + "damaged block fail naming it. Restore the file from a backup, or stop the server and delete it to drop "
+                + "its points";
+        problems.set("part:" + damaged.file().getFileName(), damaged.file(), message, true);
+        LOG.error("Shard {}: {}", dir, message);
+    }
+
+    /**
+     * Explains a fault met reading this shard's mapped parts (the JVM reports a read of a file cut
+     * short as an {@link InternalError}, after the fact): the part that is shorter than it was
+     * written is quarantined and returned as the error to report, or null if none is.
+     */
+    public CorruptSegmentException explainFault(InternalError fault) {
+        for (PartReader part : parts) {
+            try {
+                part.checkLength();
+            } catch (CorruptSegmentException damage) {
+                damage.addSuppressed(fault);
+                quarantine(List.of(part), damage, "a query");
+                return damage;
+            }
+        }
+        return null;
+    }
+
+    private synchronized boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Writes the memtable to a part now (on the caller's thread) and every earlier sealed one.
+     *
+     * @throws IOException naming the part that cannot be written; the points stay in memory and
+     *                     their logs, and the flush is retried in the background
+     */
     public void flushNow() throws IOException {
-        List<CompletableFuture<Void>> pending = new ArrayList<>();
         synchronized (this) {
             sealActive();
-            sealed.forEach(s -> pending.add(s.done()));
         }
-        for (CompletableFuture<Void> future : pending) {
-            try {
-                future.join();
-            } catch (RuntimeException e) {
-                throw new IOException("flush of " + dir + " failed: " + e.getMessage(), e);
-            }
+        try {
+            flushSealed();
+        } catch (RuntimeException | Error e) {
+            throw new IOException(e.getMessage(), e);
         }
     }
 
@@ -417,7 +807,7 @@ public final class Shard implements AutoCloseable {
                     if (buffer == null || buffer.size() == 0) {
                         continue;
                     }
-                    buffer.normalize();
+                    memtable.normalize(buffer);
                     int from = PointMerger.lowerBound(buffer.timestamps(), buffer.size(), start);
                     int to = PointMerger.lowerBound(buffer.timestamps(), buffer.size(), end);
                     if (from < to) {
@@ -428,12 +818,15 @@ public final class Shard implements AutoCloseable {
                     }
                 }
             }
+            if (active != null) {
+                settings.budget().account(active);
+                activeBytes = active.bytes;
+            }
             return new Snapshot(parts, selected, memory);
         }
     }
 
-
-    /** [S9] Flushes what is in memory to a part and closes the logs. */
+    /** [S9] Flushes what is in memory to parts and closes the logs; a merge in progress is abandoned. */
     @Override
     public void close() throws IOException {
         synchronized (this) {
@@ -444,21 +837,64 @@ public final class Shard implements AutoCloseable {
         try {
             flushNow();
         } finally {
-            synchronized (this) {
-                closed = true;
-                // A merge under way would write and delete files after close returned (and after the
-                // group's lock is released): wait for it. No new one starts once closed is set.
-                Monitors.awaitUninterruptibly(this, () -> !merging);
-            }
+            shutDown();
         }
     }
 
     /** Closes without flushing: for a segment about to be deleted. */
-    public synchronized void abandon() throws IOException {
-        closed = true;
-        if (wal != null) {
-            wal.close();
-        }
+    public void abandon() throws IOException {
+        shutDown();
     }
 
+    /**
+     * Refuses further work, waits for a running merge to stop and a running flush to end, and
+     * closes the logs; memtables not flushed stay in their logs for the next open.
+     */
+    private void shutDown() throws IOException {
+        synchronized (this) {
+            closed = true;
+            while (merging) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        flushLock.lock();
+        try {
+            List<Memtable> left = new ArrayList<>();
+            List<WriteAheadLog> logs = new ArrayList<>();
+            synchronized (this) {
+                sealed.forEach(s -> {
+                    left.add(s.memtable());
+                    logs.add(s.wal());
+                });
+                sealed.clear();
+                if (active != null) {
+                    left.add(active);
+                    logs.add(wal);
+                    active = null;
+                    wal = null;
+                    walSeries = null;
+                }
+            }
+            settings.budget().filling(this, false);
+            left.forEach(settings.budget()::release);
+            IOException failure = null;
+            for (WriteAheadLog log : logs) {
+                try {
+                    log.close();
+                } catch (IOException e) {
+                    failure = failure == null ? e : failure;
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        } finally {
+            flushLock.unlock();
+        }
+    }
 }

@@ -12,6 +12,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -30,6 +32,7 @@ import dev.banyan.storage.internal.fs.DirectoryLock;
 import dev.banyan.storage.internal.fs.DurableFiles;
 import dev.banyan.storage.internal.segment.Layout;
 import dev.banyan.storage.internal.segment.StorageVersions;
+import dev.banyan.storage.internal.shard.MemoryBudget;
 import dev.banyan.storage.internal.shard.Shard;
 
 /** The engine: one data root, the databases opened under it, and their shared counters. */
@@ -46,38 +49,47 @@ public final class TsdbEngine implements StorageEngine, AutoCloseable {
     private final StorageMetrics metrics = new StorageMetrics();
     private final Map<String, TsdbImpl> open = new ConcurrentHashMap<>();
 
-    /** Memtable points per shard before it is flushed to a part. */
-    public static final long DEFAULT_FLUSH_THRESHOLD = 2_000_000;
-
-    private final ExecutorService background;
+    private final ScheduledExecutorService flusher;
+    private final ExecutorService merger;
+    private final MemoryBudget budget;
     private final Shard.Settings shardSettings;
 
     public TsdbEngine(Path dataRoot, StorageVersions versions, Clock clock) {
-        this(dataRoot, versions, clock, DEFAULT_FLUSH_THRESHOLD);
+        this(dataRoot, versions, clock, EngineSettings.defaults());
     }
 
     public TsdbEngine(Path dataRoot, StorageVersions versions, Clock clock, long flushThresholdPoints) {
-        this(dataRoot, versions, clock, flushThresholdPoints, WriteWindow.DEFAULT_MAX_FUTURE);
+        this(dataRoot, versions, clock, EngineSettings.defaults().withFlushThresholdPoints(flushThresholdPoints));
     }
 
     /**
-     * @param clock                the wall clock: rotation, retention, ticks and the write window run on it [S13a]
-     * @param flushThresholdPoints memtable points per shard before a flush to a part
-     * @param maxFuture            how far ahead of {@code clock} a written point may lie [S13a]
+     * @param clock    the wall clock: rotation, retention, ticks and the write window run on it [S13a]
+     * @param settings memtable budget, flush threshold, write stall and accepted future
      */
-    public TsdbEngine(Path dataRoot, StorageVersions versions, Clock clock, long flushThresholdPoints, Duration maxFuture) {
+    public TsdbEngine(Path dataRoot, StorageVersions versions, Clock clock, EngineSettings settings) {
         this.dataRoot = dataRoot.toAbsolutePath().normalize();
         this.versions = versions;
-        this.window = new WriteWindow(clock, maxFuture);
+        this.window = new WriteWindow(clock, settings.maxFuture());
         this.clock = clock;
-        // One thread flushes and merges for every shard: ingest keeps the other core.
-        this.background = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "banyan-flush");
+        // One thread flushes for every shard (in order per shard), one merges: ingest keeps a core.
+        this.flusher = Executors.newSingleThreadScheduledExecutor(daemon("banyan-flush"));
+        this.merger = Executors.newSingleThreadExecutor(daemon("banyan-merge"));
+        this.budget = new MemoryBudget(settings.memtableBudgetBytes(), settings.writeStallTimeout());
+        this.shardSettings = new Shard.Settings(settings.flushThresholdPoints(), budget, flusher, merger, clock);
+        finishInterruptedDrops();
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
             thread.setDaemon(true);
             return thread;
-        });
-        this.shardSettings = new Shard.Settings(flushThresholdPoints, background);
-        finishInterruptedDrops();
+        };
+    }
+
+    /** The memory budget every memtable of this engine shares. */
+    public MemoryBudget memoryBudget() {
+        return budget;
     }
 
     @Override
@@ -174,7 +186,8 @@ public final class TsdbEngine implements StorageEngine, AutoCloseable {
                 failures.add(e);
             }
         }
-        background.shutdown();
+        flusher.shutdownNow(); // pending retries are moot: every shard flushed (or kept its logs) on close
+        merger.shutdown();
         if (!failures.isEmpty()) {
             StorageException error = new StorageException("cannot close every database under " + dataRoot);
             failures.forEach(error::addSuppressed);

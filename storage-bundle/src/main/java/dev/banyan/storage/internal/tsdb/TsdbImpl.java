@@ -30,9 +30,12 @@ import dev.banyan.storage.api.StorageException;
 import dev.banyan.storage.api.TimeRange;
 import dev.banyan.storage.api.Timestamps;
 import dev.banyan.storage.api.Tsdb;
+import dev.banyan.storage.api.TsdbHealth;
 import dev.banyan.storage.api.TsdbOptions;
 import dev.banyan.storage.internal.fs.DirectoryLock;
 import dev.banyan.storage.internal.fs.DurableFiles;
+import dev.banyan.storage.internal.fs.FileErrors;
+import dev.banyan.storage.internal.health.Problems;
 import dev.banyan.storage.internal.segment.GroupLayout;
 import dev.banyan.storage.internal.segment.GroupMetadata;
 import dev.banyan.storage.internal.segment.Layout;
@@ -61,6 +64,8 @@ final class TsdbImpl implements Tsdb {
     /** How segment dirs are named (zone and unit), from {@code group.json}; set by {@link #load()}. */
     private GroupMetadata naming;
     private SegmentGrid grid;
+    /** Group-level problems (segment and shard dirs that cannot be created); shards keep their own. */
+    private final Problems problems;
     private long lastTickMillis = Long.MIN_VALUE;
     /** Set when close begins: from then on writes and new segments are refused. */
     private boolean closing;
@@ -92,6 +97,7 @@ final class TsdbImpl implements Tsdb {
         this.onClose = onClose;
         this.shardSettings = shardSettings;
         this.measureFields = new MeasureFields(group);
+        this.problems = new Problems(shardSettings.clock());
     }
 
     /** [S5]-[S8] Validates, locks, loads; on any failure after locking, unlocks before rethrowing. */
@@ -177,7 +183,7 @@ final class TsdbImpl implements Tsdb {
         try {
             return Shard.open(shardDir, shardSettings);
         } catch (IOException e) {
-            throw new StorageException("cannot open shard " + shardDir + ": " + e.getMessage(), e);
+            throw new StorageException("cannot open shard " + shardDir + ": " + FileErrors.describe(e), e);
         }
     }
 
@@ -285,8 +291,11 @@ final class TsdbImpl implements Tsdb {
             DurableFiles.writeAtomically(staging.resolve(Layout.SEGMENT_METADATA_FILE), metadata.toJson());
             DurableFiles.moveAtomically(staging, target);
         } catch (IOException e) {
-            throw new StorageException("cannot create segment " + target + ": " + e.getMessage(), e);
+            String message = "cannot create segment " + target + ": " + FileErrors.describe(e);
+            problems.set("segment", target, message + "; writes to its time range fail until it can be created", false);
+            throw new StorageException(message, e);
         }
+        problems.clear("segment");
         SegmentState state = new SegmentState(new SegmentInfo(start, end, StorageVersions.CURRENT, target), shardNum);
         segments.put(start, state);
         LOG.debug("Created segment {} [{}, {})", target, start, end);
@@ -299,7 +308,13 @@ final class TsdbImpl implements Tsdb {
         int number = (int) Math.floorMod(seriesId, (long) state.shardNum);
         Shard shard = state.shards.get(number);
         if (shard == null) {
-            shard = openShard(state.info.directory(), number);
+            try {
+                shard = openShard(state.info.directory(), number);
+            } catch (StorageException e) {
+                problems.set("shard", state.info.directory(), e.getMessage(), false);
+                throw e;
+            }
+            problems.clear("shard");
             state.shards.put(number, shard);
         }
         return shard;
@@ -352,6 +367,7 @@ final class TsdbImpl implements Tsdb {
             // Routed: close now waits for this write to reach its shards before closing them.
             writesInFlight++;
         }
+        shardSettings.budget().awaitRoom("group " + group);
         List<Shard.SyncToken> tokens = new ArrayList<>(targets.size());
         try {
             for (int t = 0; t < targets.size(); t++) {
@@ -377,8 +393,16 @@ final class TsdbImpl implements Tsdb {
         QueryExecutor executor = new QueryExecutor(query, measureFields.of(query.measure()));
         List<TagMatcher> matchers = query.allMatchers();
         for (Shard shard : shardsOverlapping(query.range())) {
-            executor.accept(shard.snapshot(query.measure(), matchers, executor::matches, query.range().startMillis(),
-                    query.range().endMillis()));
+            try {
+                executor.accept(shard.snapshot(query.measure(), matchers, executor::matches, query.range().startMillis(),
+                        query.range().endMillis()));
+            } catch (InternalError fault) {
+                CorruptSegmentException damage = shard.explainFault(fault);
+                if (damage != null) {
+                    throw damage;
+                }
+                throw fault;
+            }
         }
         return executor.result();
     }
@@ -513,6 +537,17 @@ final class TsdbImpl implements Tsdb {
     }
 
     /** True from the moment close begins: the database accepts nothing more. */
+    @Override
+    public TsdbHealth health() {
+        List<TsdbHealth.Problem> all = new ArrayList<>();
+        problems.addTo(all);
+        for (Shard shard : openShards()) {
+            all.addAll(shard.problems());
+        }
+        all.sort(java.util.Comparator.comparingLong(TsdbHealth.Problem::sinceMillis));
+        return TsdbHealth.of(all);
+    }
+
     @Override
     public synchronized boolean isClosed() {
         return closing;

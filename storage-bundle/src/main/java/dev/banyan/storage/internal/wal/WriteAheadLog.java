@@ -34,18 +34,28 @@ public final class WriteAheadLog implements AutoCloseable {
     private final Path file;
     private final FileChannel channel;
     private final Object syncLock = new Object();
+    /** The length of the log up to its last whole record. */
     private long written;
     private volatile long synced;
+    /** Set once an fsync failed: the OS may have dropped the unsynced pages, so nothing here is trusted as durable again. */
+    private volatile IOException syncFailure;
 
     private WriteAheadLog(Path file, FileChannel channel) {
         this.file = file;
         this.channel = channel;
     }
 
+    /** Creates an empty log; on failure nothing of it is left behind. */
     public static WriteAheadLog create(Path file) throws IOException {
         FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                 DurableFiles.fileAttributes());
-        DurableFiles.fsyncDirectory(file.getParent());
+        try {
+            DurableFiles.fsyncDirectory(file.getParent());
+        } catch (IOException e) {
+            channel.close();
+            Files.deleteIfExists(file);
+            throw e;
+        }
         return new WriteAheadLog(file, channel);
     }
 
@@ -53,7 +63,12 @@ public final class WriteAheadLog implements AutoCloseable {
         return file;
     }
 
-    /** Writes one record; the caller serialises appends. @return the log length after it */
+    /**
+     * Writes one record; the caller serialises appends. If it throws, the log may end in part of
+     * the record: call {@link #truncateToLastRecord()} before appending again.
+     *
+     * @return the log length after it
+     */
     public long append(ByteSink payload) throws IOException {
         byte[] header = new byte[HEADER];
         int len = payload.size();
@@ -74,17 +89,34 @@ public final class WriteAheadLog implements AutoCloseable {
         return written;
     }
 
-    /** Returns once everything up to {@code position} is on stable storage. */
+    /** Cuts off whatever a failed {@link #append} left after the last whole record. */
+    public void truncateToLastRecord() throws IOException {
+        channel.truncate(written);
+        channel.position(written);
+    }
+
+    /**
+     * Returns once everything up to {@code position} is on stable storage. After one failed fsync
+     * every later call fails too: the log can no longer vouch for its unsynced records.
+     */
     public void syncTo(long position) throws IOException {
         if (synced >= position) {
             return;
         }
         synchronized (syncLock) {
+            if (syncFailure != null) {
+                throw new IOException("an earlier fsync of " + file + " failed (" + syncFailure.getMessage() + ")", syncFailure);
+            }
             if (synced >= position) {
                 return;
             }
             long target = channel.size();
-            channel.force(false);
+            try {
+                channel.force(false);
+            } catch (IOException e) {
+                syncFailure = e;
+                throw e;
+            }
             synced = target;
         }
     }
