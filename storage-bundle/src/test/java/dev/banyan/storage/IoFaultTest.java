@@ -56,6 +56,12 @@ public class IoFaultTest {
         }
     }
 
+    private static void verifyAfterRestart(Path root, BatchLedger ledger) {
+        try (TsdbEngine engine = engine(root); Tsdb db = engine.open("g", OPTIONS)) {
+            ledger.verify(db, "after a restart");
+        }
+    }
+
     @Test(timeout = 180_000)
     public void s18_fullDiskFailsWritesNamingTheLogAndHealsWithoutRestart() throws Exception {
         try (SmallFilesystem fs = SmallFilesystem.mount(tmp.newFolder("small").toPath(), 24)) {
@@ -90,9 +96,7 @@ public class IoFaultTest {
                 Await.until("health back to OK", HEAL, () -> db.health().state() == TsdbHealth.State.OK);
                 ledger.verify(db, "after the disk was freed");
             }
-            try (TsdbEngine engine = engine(root); Tsdb db = engine.open("g", OPTIONS)) {
-                ledger.verify(db, "after a restart");
-            }
+            verifyAfterRestart(root, ledger);
         }
     }
 
@@ -122,9 +126,7 @@ public class IoFaultTest {
                 db.flush();
                 ledger.verify(db, "after the disk was freed");
             }
-            try (TsdbEngine engine = engine(root); Tsdb db = engine.open("g", OPTIONS)) {
-                ledger.verify(db, "after a restart");
-            }
+            verifyAfterRestart(root, ledger);
         }
     }
 }

@@ -109,40 +109,44 @@ public class MergeCorruptionTest {
         }
     }
 
-    @Test(timeout = 180_000)
-    public void s18_flippedByteMetByMergeIsNamedAndQuarantinedNotLatched() throws Exception {
+    /** How a test damages a part file. */
+    private interface Damage {
+        void apply(RandomAccessFile part) throws IOException;
+    }
+
+    /**
+     * Writes 8 parts, damages the one at {@code index}, writes a ninth (which starts a merge) and
+     * checks the damage is reported, with {@code offsetFragment} in the message, and quarantined.
+     */
+    private void damageThenMerge(int index, Damage damage, String offsetFragment) throws Exception {
         BatchLedger ledger = new BatchLedger(T0, 10, 50);
         try (TsdbEngine engine = engine(); Tsdb db = engine.open("g", OPTIONS)) {
             writeParts(db, ledger, 0, 8);
             Path shard = shardDir();
-            Path damaged = parts(shard).get(2);
+            Path damaged = parts(shard).get(index);
             try (RandomAccessFile file = new RandomAccessFile(damaged.toFile(), "rw")) {
-                file.seek(10);
-                int b = file.read();
-                file.seek(10);
-                file.write(b ^ 0x5A);
+                damage.apply(file);
             }
             writeParts(db, ledger, 8, 9); // the ninth part starts a merge
             TsdbHealth.Problem problem = awaitPermanentProblem(db, damaged);
-            assertTrue(problem.toString(), problem.message().contains("offset 4"));
-            assertShardNotStuck(db, ledger, shard, damaged, 2);
+            assertTrue(problem.toString(), problem.message().contains(offsetFragment));
+            assertShardNotStuck(db, ledger, shard, damaged, index);
         }
     }
 
     @Test(timeout = 180_000)
+    public void s18_flippedByteMetByMergeIsNamedAndQuarantinedNotLatched() throws Exception {
+        damageThenMerge(2, file -> {
+            file.seek(10);
+            int b = file.read();
+            file.seek(10);
+            file.write(b ^ 0x5A);
+        }, "block checksum mismatch at offset 4");
+    }
+
+    @Test(timeout = 180_000)
     public void s18_truncatedPartMetByMergeIsNamedAndQuarantinedNotLatched() throws Exception {
-        BatchLedger ledger = new BatchLedger(T0, 10, 50);
-        try (TsdbEngine engine = engine(); Tsdb db = engine.open("g", OPTIONS)) {
-            writeParts(db, ledger, 0, 8);
-            Path shard = shardDir();
-            Path damaged = parts(shard).get(4);
-            try (RandomAccessFile file = new RandomAccessFile(damaged.toFile(), "rw")) {
-                file.setLength(0); // cut under the open (memory-mapped) part: reading it faults
-            }
-            writeParts(db, ledger, 8, 9);
-            TsdbHealth.Problem problem = awaitPermanentProblem(db, damaged);
-            assertTrue(problem.toString(), problem.message().contains("offset"));
-            assertShardNotStuck(db, ledger, shard, damaged, 4);
-        }
+        // Cut under the open (memory-mapped) part: reading it would fault.
+        damageThenMerge(4, file -> file.setLength(0), "data from offset 0 on is missing");
     }
 }

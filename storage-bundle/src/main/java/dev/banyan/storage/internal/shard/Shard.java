@@ -119,8 +119,8 @@ public final class Shard implements AutoCloseable {
     private boolean closed;
     private boolean merging;
     private boolean flushScheduled;
-    private int flushFailures;
-    private int mergeFailures;
+    /** Failures in a row of each kind of background work (flush, merge), for backoff and logging. */
+    private final Map<String, Integer> failuresInARow = new HashMap<>();
     private volatile long activeBytes;
 
     private Shard(Path dir, Settings settings) {
@@ -489,7 +489,7 @@ public final class Shard implements AutoCloseable {
         } catch (IOException | RuntimeException | Error e) {
             synchronized (this) {
                 if (!sealed.isEmpty()) {
-                    scheduleFlush(backoff(flushFailures));
+                    scheduleFlush(backoff(failuresInARow.getOrDefault(FLUSH_PROBLEM, 1)));
                 }
             }
         }
@@ -522,31 +522,42 @@ public final class Shard implements AutoCloseable {
                     String message = "cannot flush memtable " + head.wal().file().getFileName() + " to part " + part + ": "
                             + FileErrors.describe(e) + " (" + e.getClass().getSimpleName() + "); its "
                             + head.memtable().points + " points stay in memory and in the log, retrying";
-                    int failures;
-                    synchronized (this) {
-                        failures = ++flushFailures;
-                        problems.set(FLUSH_PROBLEM, part, message, false);
-                    }
-                    if (failures == 1) {
-                        LOG.error("Shard {}: {}", dir, message, e);
-                    } else {
-                        LOG.warn("Shard {}: flush attempt {} failed: {}", dir, failures, FileErrors.describe(e));
-                    }
+                    backgroundFailure(FLUSH_PROBLEM, part, message, e);
                     if (e instanceof IOException) {
                         throw new IOException(message, e);
                     }
                     throw new StorageException(message, e);
                 }
-                synchronized (this) {
-                    if (flushFailures > 0) {
-                        LOG.info("Shard {}: flush succeeded again after {} failed attempt(s)", dir, flushFailures);
-                    }
-                    flushFailures = 0;
-                    problems.clear(FLUSH_PROBLEM);
-                }
+                backgroundSuccess(FLUSH_PROBLEM);
             }
         } finally {
             flushLock.unlock();
+        }
+    }
+
+    /** Records a failure of background work as a transient problem; logs it with its stack trace the first time. @return failures in a row */
+    private int backgroundFailure(String kind, Path path, String message, Throwable e) {
+        int failures;
+        synchronized (this) {
+            failures = failuresInARow.merge(kind, 1, Integer::sum);
+            problems.set(kind, path, message, false);
+        }
+        if (failures == 1) {
+            LOG.error("Shard {}: {}", dir, message, e);
+        } else {
+            LOG.warn("Shard {}: {} attempt {} failed: {}", dir, kind, failures, FileErrors.describe(e));
+        }
+        return failures;
+    }
+
+    private void backgroundSuccess(String kind) {
+        Integer failures;
+        synchronized (this) {
+            failures = failuresInARow.remove(kind);
+            problems.clear(kind);
+        }
+        if (failures != null) {
+            LOG.info("Shard {}: {} succeeded again after {} failed attempt(s)", dir, kind, failures);
         }
     }
 
@@ -648,10 +659,7 @@ public final class Shard implements AutoCloseable {
                 try {
                     inputs.forEach(PartReader::checkLength);
                     merge(inputs);
-                    synchronized (this) {
-                        mergeFailures = 0;
-                        problems.clear(MERGE_PROBLEM);
-                    }
+                    backgroundSuccess(MERGE_PROBLEM);
                 } catch (CorruptSegmentException e) {
                     quarantine(inputs, e);
                 } catch (InternalError e) {
@@ -676,15 +684,7 @@ public final class Shard implements AutoCloseable {
         } catch (IOException | RuntimeException | Error e) {
             String message = "cannot merge parts: " + FileErrors.describe(e) + " (" + e.getClass().getSimpleName()
                     + "); the parts stay as they are and are served, retrying";
-            int failures;
-            synchronized (this) {
-                failures = ++mergeFailures;
-                problems.set(MERGE_PROBLEM, dir, message, false);
-            }
-            if (failures == 1) {
-                LOG.error("Shard {}: {}", dir, message, e);
-            }
-            retryMergeLater(backoff(failures));
+            retryMergeLater(backoff(backgroundFailure(MERGE_PROBLEM, dir, message, e)));
         } finally {
             synchronized (this) {
                 merging = false;
