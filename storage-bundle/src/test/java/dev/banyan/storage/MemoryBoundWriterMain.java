@@ -76,9 +76,9 @@ public final class MemoryBoundWriterMain {
         System.out.println("CLOSED after " + (System.nanoTime() - started) / 1_000_000 + " ms");
         try (TsdbEngine engine = new TsdbEngine(root, StorageVersions.bundled(), Clock.system(StorageFixture.ZONE));
                 Tsdb db = engine.open("mem", OPTIONS)) {
-            double count = db.query(Query.of("m", TimeRange.all()).aggregate(AggregateFunction.COUNT).groupBy()).rows()
-                    .stream().mapToDouble(r -> r.value(AggregateFunction.COUNT, "v")).sum();
-            System.out.println("COUNT " + (long) count);
+            long count = db.query(Query.of("m", TimeRange.all()).aggregate(AggregateFunction.COUNT).groupBy()).rows()
+                    .stream().mapToLong(r -> r.longValue(AggregateFunction.COUNT, "v")).sum();
+            System.out.println("COUNT " + count);
         }
         System.out.println("DONE after " + (System.nanoTime() - started) / 1_000_000 + " ms");
     }

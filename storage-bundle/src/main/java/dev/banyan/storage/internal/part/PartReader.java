@@ -1,6 +1,7 @@
 package dev.banyan.storage.internal.part;
 
 import java.io.IOException;
+import java.lang.ref.SoftReference;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -18,21 +19,23 @@ import java.util.zip.CRC32C;
 import dev.banyan.storage.api.CorruptSegmentException;
 import dev.banyan.storage.api.FieldDef;
 import dev.banyan.storage.internal.aggregate.FieldStats;
-import dev.banyan.storage.internal.codec.ByteSink;
 import dev.banyan.storage.internal.codec.ByteSource;
 import dev.banyan.storage.internal.codec.CorruptDataException;
 import dev.banyan.storage.internal.codec.TimestampCodec;
 import dev.banyan.storage.internal.codec.ValueCodec;
+import dev.banyan.storage.internal.shard.LongObjectMap;
 import dev.banyan.storage.internal.shard.SeriesDef;
 
 /**
  * An open part file: its series table and block index in memory, its blocks memory-mapped and
  * checked against their crc32c on every read. Any damage is reported with the file and offset.
  * <p>
- * Memory: the block index is kept as the bytes it is stored as (tens of bytes a block) and decoded
- * into {@link BlockMeta} on demand; series definitions equal to ones the shard already knows are
- * shared through the {@code known} lookup given to {@link #open}, so many parts of many series cost
- * little heap.
+ * Memory: the block index is kept as the bytes it is stored as (tens of bytes a block); queries
+ * read it decoded ({@link BlockMeta} lists and per-series summaries), built on first use and held
+ * through a soft reference, so the JVM drops it under memory pressure (it is rebuilt from the
+ * bytes) instead of running out of heap. Series definitions equal to ones the shard already knows
+ * are shared through the {@code known} lookup given to {@link #open}. Many parts of many series
+ * thus cost little heap that cannot be reclaimed.
  */
 public final class PartReader {
 
@@ -48,9 +51,12 @@ public final class PartReader {
     /** The block index entries, as stored (format 1 or 2, see {@link BlockMeta#writeTo}). */
     private byte[] index;
     private int format;
-    /** Per series, all of its blocks folded into one (see {@link #summary}), serialised one after another. */
-    private byte[] summaries;
-    private int[] summaryStart;
+    /** The decoded index, for queries; dropped by the GC under memory pressure. */
+    private volatile SoftReference<Decoded> decoded = new SoftReference<>(null);
+
+    /** Per series: its blocks, and all of them folded into one (statistics only). */
+    private record Decoded(LongObjectMap<List<BlockMeta>> blocks, LongObjectMap<BlockMeta> summaries) {
+    }
     /** Why this part is quarantined, or null while it is intact. */
     private volatile String damage;
     /** How much of the file is still there: blocks beyond it are never read (reading them would fault). */
@@ -137,16 +143,13 @@ public final class PartReader {
         }
     }
 
-    /** Checks every index entry, notes where each series' entries start, and folds each series' blocks into its summary. */
+    /** Checks every index entry and notes where each series' entries start. */
     private void loadIndex(long seriesOffset) {
         int seriesCount = seriesIds.length;
         entryStart = new int[seriesCount];
         blockCounts = new int[seriesCount];
-        summaryStart = new int[seriesCount + 1];
-        ByteSink folded = new ByteSink(64 + seriesCount * 48);
         ByteSource in = new ByteSource(index, 0, index.length);
         int blockCount = in.readLength(20);
-        List<BlockMeta> ofSeries = new ArrayList<>();
         int previous = -1;
         for (int i = 0; i < blockCount; i++) {
             int entry = in.position();
@@ -157,15 +160,35 @@ public final class PartReader {
                 throw new CorruptDataException("block " + i + " of the index is inconsistent");
             }
             if (s != previous) { // a series' entries are contiguous: s only ever grows
-                writeSummary(previous, ofSeries, folded);
                 entryStart[s] = entry;
                 previous = s;
             }
-            ofSeries.add(block);
             blockCounts[s]++;
         }
-        writeSummary(previous, ofSeries, folded);
-        summaries = folded.toArray();
+    }
+
+    private Decoded decoded() {
+        Decoded d = decoded.get();
+        if (d == null) {
+            LongObjectMap<List<BlockMeta>> blocks = new LongObjectMap<>();
+            LongObjectMap<BlockMeta> summaries = new LongObjectMap<>();
+            for (long id : seriesIds) {
+                List<BlockMeta> list = readBlocks(id);
+                if (!list.isEmpty()) {
+                    blocks.put(id, list);
+                }
+            }
+            // Summaries in a pass of their own: side by side in memory, as whole-part aggregates read them.
+            for (long id : seriesIds) {
+                List<BlockMeta> list = blocks.get(id);
+                if (list != null) {
+                    summaries.put(id, fold(list));
+                }
+            }
+            d = new Decoded(blocks, summaries);
+            decoded = new SoftReference<>(d);
+        }
+        return d;
     }
 
     private List<FieldDef> fieldsOf(long seriesId) {
@@ -174,28 +197,6 @@ public final class PartReader {
             throw new CorruptDataException("a block of the index belongs to undefined series " + seriesId);
         }
         return defs[s].fields();
-    }
-
-    /**
-     * Appends the summary of series {@code s} (its blocks folded into one):
-     * {@code [count varint][min ts 8][max ts - min ts varint][1 if statistics follow][FieldStats...]}.
-     */
-    private void writeSummary(int s, List<BlockMeta> blocks, ByteSink out) {
-        if (s < 0) {
-            return;
-        }
-        BlockMeta summary = fold(blocks);
-        summaryStart[s] = out.size();
-        out.writeVarLong(summary.count());
-        out.writeLong(summary.minTs());
-        out.writeVarLong(summary.maxTs() - summary.minTs());
-        out.writeByte(summary.stats() == null ? 0 : 1);
-        if (summary.stats() != null) {
-            for (FieldStats stats : summary.stats()) {
-                stats.writeTo(out);
-            }
-        }
-        blocks.clear();
     }
 
     /** The blocks of one series folded into one: statistics only (null if a block has none). */
@@ -217,23 +218,7 @@ public final class PartReader {
 
     /** All blocks of a series in this part as one (offset -1: statistics only), or null. */
     public BlockMeta summary(long seriesId) {
-        int s = Arrays.binarySearch(seriesIds, seriesId);
-        if (s < 0 || blockCounts[s] == 0) {
-            return null;
-        }
-        ByteSource in = new ByteSource(summaries, summaryStart[s], summaries.length - summaryStart[s]);
-        int count = (int) in.readVarLong();
-        long minTs = in.readLong();
-        long maxTs = minTs + in.readVarLong();
-        FieldStats[] stats = null;
-        if (in.readByte() == 1) {
-            List<FieldDef> fields = defs[s].fields();
-            stats = new FieldStats[fields.size()];
-            for (int f = 0; f < stats.length; f++) {
-                stats[f] = FieldStats.readFrom(in, fields.get(f).type());
-            }
-        }
-        return new BlockMeta(seriesId, -1, 0, count, minTs, maxTs, stats);
+        return decoded().summaries().get(seriesId);
     }
 
     public Path file() {
@@ -301,8 +286,14 @@ public final class PartReader {
         return Arrays.copyOf(all, n);
     }
 
-    /** The blocks of a series in this part, in time order (decoded from the index on each call). */
+    /** The blocks of a series in this part, in time order. */
     public List<BlockMeta> blocks(long seriesId) {
+        List<BlockMeta> list = decoded().blocks().get(seriesId);
+        return list == null ? List.of() : list;
+    }
+
+    /** The blocks of a series, decoded from the index now and not kept: for a single pass such as a merge. */
+    public List<BlockMeta> readBlocks(long seriesId) {
         int s = Arrays.binarySearch(seriesIds, seriesId);
         if (s < 0 || blockCounts[s] == 0) {
             return List.of();

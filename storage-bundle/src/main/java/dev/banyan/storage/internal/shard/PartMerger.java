@@ -40,7 +40,7 @@ final class PartMerger {
                 if (defined.fields().size() > widest.size()) {
                     widest = defined.fields();
                 }
-                cursors.add(new BlockCursor(part, part.blocks(id), defined.fields().size()));
+                cursors.add(new BlockCursor(part, part.readBlocks(id), defined.fields().size()));
             }
             SeriesDef def = newest.fields().size() == widest.size() ? newest : new SeriesDef(newest.ref(), widest);
             for (BlockCursor cursor : cursors) {
