@@ -18,8 +18,13 @@ import dev.banyan.storage.api.Tsdb;
 public interface MeasureService {
 
     /**
-     * Validates every point against the measure, then writes all of them or none. Returns once they
-     * are as durable as the group's storage says (fsync'd by default).
+     * Validates every point against the measure, then writes them. Returns once they are all
+     * stored and as durable as the group's storage says (fsync'd by default). A refusal (invalid
+     * point, a write limit, a full memory budget) writes nothing. Past validation, the points of
+     * each (segment, shard) pair are stored all or nothing, also across a crash, but not the pairs
+     * together: after an exception (or a crash before this returns) some pairs may be stored.
+     * Retrying the same points is idempotent (equal series and timestamp: the last write wins).
+     * See {@code Tsdb.write} and {@code docs/SEMANTICS.md}, "Batch contract".
      * <p>
      * Timestamps (epoch ms) must lie in the supported range [1970-01-01T00:00:00.001Z,
      * 9999-12-31T23:59:59.999Z] ({@code dev.banyan.storage.api.Timestamps}) and in the group's write

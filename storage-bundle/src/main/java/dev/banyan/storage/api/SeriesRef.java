@@ -3,6 +3,7 @@ package dev.banyan.storage.api;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -15,6 +16,13 @@ import java.util.TreeMap;
  * series: its 64-bit id, which also picks the shard, is computed here.
  */
 public final class SeriesRef {
+
+    /**
+     * The most UTF-8 bytes a series' text may take: its measure name and every entity and other
+     * tag name and value together (64 KiB). Larger series are refused when made, so no write can
+     * carry a definition the engine's records cannot hold.
+     */
+    public static final int MAX_TEXT_BYTES = 64 << 10;
 
     private final String measure;
     private final Map<String, String> entity;
@@ -35,7 +43,8 @@ public final class SeriesRef {
      * @throws IllegalArgumentException if {@code entity} is empty, a tag is both entity and other
      *                                  tag, a name or value is null, or any text holds an unpaired
      *                                  surrogate (UTF-8 cannot store it: it would become {@code ?}
-     *                                  and merge with another series)
+     *                                  and merge with another series), or the text takes more than
+     *                                  {@link #MAX_TEXT_BYTES} bytes of UTF-8 (naming the largest value)
      */
     public static SeriesRef of(String measure, Map<String, String> entity, Map<String, String> tags) {
         Objects.requireNonNull(measure, "measure");
@@ -50,6 +59,7 @@ public final class SeriesRef {
                 throw new IllegalArgumentException("series of " + measure + ": tag " + name + " is both entity and tag");
             }
         }
+        requireSize(measure, sortedEntity, sortedTags);
         return new SeriesRef(measure, Collections.unmodifiableMap(sortedEntity), Collections.unmodifiableMap(sortedTags));
     }
 
@@ -63,6 +73,45 @@ public final class SeriesRef {
             sorted.put(k, v);
         });
         return sorted;
+    }
+
+    private static void requireSize(String measure, Map<String, String> entity, Map<String, String> tags) {
+        long total = utf8Length(measure);
+        String largest = null;
+        long largestBytes = -1;
+        for (Map<String, String> map : List.of(entity, tags)) {
+            for (Map.Entry<String, String> e : map.entrySet()) {
+                long value = utf8Length(e.getValue());
+                total += utf8Length(e.getKey()) + value;
+                if (value > largestBytes) {
+                    largestBytes = value;
+                    largest = e.getKey();
+                }
+            }
+        }
+        if (total > MAX_TEXT_BYTES) {
+            throw new IllegalArgumentException("series of " + measure + ": its measure, tag names and values take " + total
+                    + " bytes of UTF-8, more than the limit of " + MAX_TEXT_BYTES + " (the largest value, of tag " + largest
+                    + ", takes " + largestBytes + ")");
+        }
+    }
+
+    private static long utf8Length(String text) {
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                bytes += 4; // with its low surrogate (requireUnicode refused unpaired ones)
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     /** Refuses text with an unpaired surrogate: the only text UTF-8 cannot round-trip. */

@@ -50,8 +50,8 @@ public interface Tsdb extends AutoCloseable {
     void applyRetention(long nowMillis);
 
     /**
-     * [S16][S18] Writes every point of the batch or none: each point goes to the segment of its time
-     * (created if needed) and the shard of its series. Returns once the batch is as durable as
+     * [S16][S18] Writes a batch: each point goes to the segment of its time (created if needed)
+     * and the shard of its series. Returns once every point is stored and as durable as
      * {@link TsdbOptions#durability()} says, then {@linkplain #tick(long) ticks} with the engine's clock.
      * A measure's fields may grow: the batch may append fields to those the measure was written
      * with; earlier points lack them (absent, see {@link SeriesRows#isPresent}).
@@ -60,11 +60,25 @@ public interface Tsdb extends AutoCloseable {
      * at most the engine's {@code maxFutureMinutes} (default 2 days) ahead of the engine's clock, and,
      * while retention is enabled, no older than {@code now - ttl} (an older point would be deleted by
      * the next retention right after being acknowledged).
+     * <p>
+     * The batch contract ({@code docs/SEMANTICS.md}, "Batch contract"):
+     * <ul>
+     * <li>A batch refused before anything is written writes nothing: a timestamp outside the accepted
+     * window, a batch that drops, reorders or retypes a field the measure has, a limit
+     * ({@code WriteLimits}: at most 1,000,000 points, and the points must fit one 256 MiB log record),
+     * or a full memory budget ({@link StorageBusyException}).</li>
+     * <li>Past that, the points of each (segment, shard) pair are one write-ahead-log record,
+     * stored all or nothing, also across a crash. The pairs are not atomic together: if this
+     * method throws (an I/O error) or the process dies before it returns, any subset of the pairs
+     * may be stored, each whole. Queries running meanwhile may see some pairs and not others.</li>
+     * <li>Retrying a batch that failed, unchanged, is safe: a point with the series and timestamp
+     * of a stored point replaces it (last write wins), so a retry neither duplicates nor loses
+     * anything. Retry before writing newer values for the same series and timestamps.</li>
+     * </ul>
      *
      * @throws PointRejectedException naming the first point outside the accepted window and the window
-     * @throws StorageException       naming the measure and field for a batch that drops, reorders or
-     *                                retypes a field the measure has; {@code database is closed}; or an
-     *                                I/O failure naming the file
+     * @throws StorageException        naming the point, field, limit or file; {@code database is closed}
+     * @throws StorageBusyException    the memory budget stayed full for the write stall timeout
      */
     void write(WriteBatch batch);
 

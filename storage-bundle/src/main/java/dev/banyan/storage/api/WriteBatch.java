@@ -4,9 +4,11 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Points of one measure, written together by {@link Tsdb#write(WriteBatch)}: all or nothing, and
- * acknowledged (the method returns) as the group's {@link Durability} says. Values are kept in
- * columns; a batch can be {@link #clear() cleared} and reused.
+ * Points of one measure, written together by {@link Tsdb#write(WriteBatch)}: refused whole by
+ * validation and limits (at most 1,000,000 points), stored all or nothing per (segment, shard),
+ * and acknowledged (the method returns) as the group's {@link Durability} says; see
+ * {@link Tsdb#write(WriteBatch)} for the exact contract. Values are kept in columns; a batch can
+ * be {@link #clear() cleared} and reused.
  */
 public final class WriteBatch {
 

@@ -92,8 +92,9 @@ public final class StorageEngineComponent implements StorageEngine {
         if (config.maxFutureMinutes() < 0) {
             throw new IllegalArgumentException("maxFutureMinutes must not be negative, got " + config.maxFutureMinutes());
         }
-        return new EngineSettings(config.flushThresholdPoints(), budget, Duration.ofSeconds(config.writeStallTimeoutSeconds()),
-                Duration.ofMinutes(config.maxFutureMinutes()));
+        return EngineSettings.defaults().withFlushThresholdPoints(config.flushThresholdPoints()).withMemtableBudgetBytes(budget)
+                .withWriteStallTimeout(Duration.ofSeconds(config.writeStallTimeoutSeconds()))
+                .withMaxFuture(Duration.ofMinutes(config.maxFutureMinutes()));
     }
 
     private TsdbEngine engine;

@@ -22,6 +22,13 @@ public final class Memtable {
     long bytes;
     /** What {@link MemoryBudget} has counted of {@link #bytes}; guarded by the budget. */
     long accounted;
+    /**
+     * The most bytes this memtable's part can take (worst-case encodings), so it is sealed before
+     * its part could outgrow what a reader maps ({@link #MAX_PART_BYTES}).
+     */
+    long partBytesBound;
+    /** Sealed once {@link #partBytesBound} reaches this: half of what a reader maps, so a part always opens. */
+    static final long MAX_PART_BYTES = dev.banyan.storage.internal.part.PartWriter.MAX_PART_BYTES / 2;
     /** Sealed memtables are only read (and flushed); guarded by the budget. */
     boolean sealedInBudget;
     private List<SeriesBuffer> sorted;
@@ -31,11 +38,18 @@ public final class Memtable {
     }
 
     SeriesBuffer buffer(SeriesDef def) {
+        return buffer(def, 0);
+    }
+
+    /** @param defBytes the definition's encoded size, for the part size bound */
+    SeriesBuffer buffer(SeriesDef def, int defBytes) {
         SeriesBuffer buffer = series.get(def.ref().id());
         if (buffer == null) {
             buffer = new SeriesBuffer(def);
             series.put(def.ref().id(), buffer);
             bytes += SERIES_OVERHEAD_BYTES + buffer.capacityBytes();
+            // Its entry in the series table, and one block's crc, headers and index entry.
+            partBytesBound += defBytes + 100 + 40L * buffer.fieldCount;
         } else if (buffer.def != def) {
             long before = buffer.capacityBytes();
             buffer.redefine(def); // more fields widen the columns
@@ -46,6 +60,8 @@ public final class Memtable {
 
     void append(SeriesBuffer buffer, WriteBatch batch, int point) {
         bytes += buffer.append(batch, point);
+        // A timestamp takes at most 8 bytes and a value 9; blocks of 64+ points add their overhead.
+        partBytesBound += 10 + 10L * buffer.fieldCount;
         points++;
     }
 

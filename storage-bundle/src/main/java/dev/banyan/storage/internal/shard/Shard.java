@@ -66,11 +66,12 @@ public final class Shard implements AutoCloseable {
     /**
      * How a shard behaves; shared by every shard of an engine.
      *
+     * @param logRotationBytes a log this long is retired (its memtable sealed) after the current record
      * @param flusher writes sealed memtables to parts (and runs their retries)
      * @param merger  merges parts
      */
-    public record Settings(long flushThresholdPoints, MemoryBudget budget, ScheduledExecutorService flusher,
-            Executor merger, Clock clock) {
+    public record Settings(long flushThresholdPoints, long logRotationBytes, MemoryBudget budget,
+            ScheduledExecutorService flusher, Executor merger, Clock clock) {
     }
 
     /** Where a write landed, so the writer can wait for its durability after releasing the shard. */
@@ -82,6 +83,7 @@ public final class Shard implements AutoCloseable {
         final SeriesDef def;
         final int local;
         SeriesBuffer buffer;
+        int defBytes;
 
         WalSeries(SeriesDef def, int local) {
             this.def = def;
@@ -307,7 +309,12 @@ public final class Shard implements AutoCloseable {
             }
             record.writeVarLong(newSeries.size());
             for (WalSeries s : newSeries) {
+                int before = record.size();
                 s.def.writeTo(record);
+                s.defBytes = record.size() - before;
+                if (record.size() > WriteAheadLog.MAX_RECORD) {
+                    throw recordTooLarge(count, newSeries.size());
+                }
             }
             record.writeVarLong(count);
             long prevTs = 0;
@@ -321,6 +328,9 @@ public final class Shard implements AutoCloseable {
                     record.writeLong(batch.rawValue(p, f));
                 }
             }
+            if (record.size() > WriteAheadLog.MAX_RECORD) {
+                throw recordTooLarge(count, newSeries.size());
+            }
             long position;
             try {
                 position = wal.append(record);
@@ -329,7 +339,7 @@ public final class Shard implements AutoCloseable {
             }
             // The record is in the log: only now do its series and points enter the shard.
             for (WalSeries s : newSeries) {
-                s.buffer = active.buffer(s.def);
+                s.buffer = active.buffer(s.def, s.defBytes);
                 walSeries.put(s.def.ref().id(), s);
                 define(s.def);
             }
@@ -341,12 +351,21 @@ public final class Shard implements AutoCloseable {
             token = new SyncToken(this, wal, position);
             settings.budget().account(active);
             activeBytes = active.bytes;
-            if (active.points >= settings.flushThresholdPoints()) {
+            if (active.points >= settings.flushThresholdPoints() || wal.size() >= settings.logRotationBytes()
+                    || active.partBytesBound >= Memtable.MAX_PART_BYTES) {
                 sealActive();
             }
         }
         settings.budget().relieve();
         return token;
+    }
+
+    /** The log record of this shard's points (with new series definitions) would not fit: nothing is written here. */
+    private StorageException recordTooLarge(int points, int newSeries) {
+        return new StorageException("shard " + dir + ": the " + points + " points of this batch with the definitions of "
+                + newSeries + " new series take more than the " + WriteAheadLog.MAX_RECORD + "-byte write-ahead-log record "
+                + "limit; nothing was written to this shard; split the batch (other shards may hold their part of it: "
+                + "retrying the whole batch is idempotent)");
     }
 
     /** Starts a memtable and its log; on failure nothing changes and the error names the file. Caller holds the lock. */

@@ -2,18 +2,21 @@ package dev.banyan.storage.internal.tsdb;
 
 import java.time.Duration;
 
+import dev.banyan.storage.internal.wal.WriteAheadLog;
+
 /**
  * How an engine's write path is sized (PID {@code dev.banyan.storage}; see
- * {@code docs/SEMANTICS.md}, "Memory budget").
+ * {@code docs/SEMANTICS.md}, "Memory budget" and "Write window").
  *
  * @param flushThresholdPoints points a shard's memtable holds before it is flushed to a part
  * @param memtableBudgetBytes  heap every memtable of the engine together may take
  * @param writeStallTimeout    how long a write waits for memtable memory before it is refused
+ * @param logRotationBytes     a write-ahead log this long is retired (and its memtable flushed); at
+ *                             most {@link WriteAheadLog#ROTATE_BYTES}, which replay can always read
  * @param maxFuture            how far ahead of the engine's clock a written point may lie [S13a]
- *                             (see {@code docs/SEMANTICS.md}, "Write window")
  */
 public record EngineSettings(long flushThresholdPoints, long memtableBudgetBytes, Duration writeStallTimeout,
-        Duration maxFuture) {
+        long logRotationBytes, Duration maxFuture) {
 
     public static final long DEFAULT_FLUSH_THRESHOLD = 2_000_000;
     public static final Duration DEFAULT_WRITE_STALL = Duration.ofSeconds(10);
@@ -29,6 +32,10 @@ public record EngineSettings(long flushThresholdPoints, long memtableBudgetBytes
         if (writeStallTimeout.isNegative()) {
             throw new IllegalArgumentException("write stall timeout must not be negative, got " + writeStallTimeout);
         }
+        if (logRotationBytes <= 0 || logRotationBytes > WriteAheadLog.ROTATE_BYTES) {
+            throw new IllegalArgumentException("log rotation size must be in (0, " + WriteAheadLog.ROTATE_BYTES + "], got "
+                    + logRotationBytes);
+        }
         if (maxFuture.isNegative()) {
             throw new IllegalArgumentException("the accepted future must not be negative, got " + maxFuture);
         }
@@ -40,22 +47,27 @@ public record EngineSettings(long flushThresholdPoints, long memtableBudgetBytes
     }
 
     public static EngineSettings defaults() {
-        return new EngineSettings(DEFAULT_FLUSH_THRESHOLD, defaultMemtableBudget(), DEFAULT_WRITE_STALL, WriteWindow.DEFAULT_MAX_FUTURE);
+        return new EngineSettings(DEFAULT_FLUSH_THRESHOLD, defaultMemtableBudget(), DEFAULT_WRITE_STALL,
+                WriteAheadLog.ROTATE_BYTES, WriteWindow.DEFAULT_MAX_FUTURE);
     }
 
     public EngineSettings withFlushThresholdPoints(long points) {
-        return new EngineSettings(points, memtableBudgetBytes, writeStallTimeout, maxFuture);
+        return new EngineSettings(points, memtableBudgetBytes, writeStallTimeout, logRotationBytes, maxFuture);
     }
 
     public EngineSettings withMemtableBudgetBytes(long bytes) {
-        return new EngineSettings(flushThresholdPoints, bytes, writeStallTimeout, maxFuture);
+        return new EngineSettings(flushThresholdPoints, bytes, writeStallTimeout, logRotationBytes, maxFuture);
     }
 
     public EngineSettings withWriteStallTimeout(Duration timeout) {
-        return new EngineSettings(flushThresholdPoints, memtableBudgetBytes, timeout, maxFuture);
+        return new EngineSettings(flushThresholdPoints, memtableBudgetBytes, timeout, logRotationBytes, maxFuture);
+    }
+
+    public EngineSettings withLogRotationBytes(long bytes) {
+        return new EngineSettings(flushThresholdPoints, memtableBudgetBytes, writeStallTimeout, bytes, maxFuture);
     }
 
     public EngineSettings withMaxFuture(Duration future) {
-        return new EngineSettings(flushThresholdPoints, memtableBudgetBytes, writeStallTimeout, future);
+        return new EngineSettings(flushThresholdPoints, memtableBudgetBytes, writeStallTimeout, logRotationBytes, future);
     }
 }

@@ -75,7 +75,8 @@ public final class TsdbEngine implements StorageEngine, AutoCloseable {
         this.flusher = Executors.newSingleThreadScheduledExecutor(daemon("banyan-flush"));
         this.merger = Executors.newSingleThreadExecutor(daemon("banyan-merge"));
         this.budget = new MemoryBudget(settings.memtableBudgetBytes(), settings.writeStallTimeout());
-        this.shardSettings = new Shard.Settings(settings.flushThresholdPoints(), budget, flusher, merger, clock);
+        this.shardSettings = new Shard.Settings(settings.flushThresholdPoints(), settings.logRotationBytes(), budget, flusher,
+                merger, clock);
         finishInterruptedDrops();
     }
 

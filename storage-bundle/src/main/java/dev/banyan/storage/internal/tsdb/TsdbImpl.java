@@ -42,6 +42,7 @@ import dev.banyan.storage.internal.segment.Layout;
 import dev.banyan.storage.internal.segment.SegmentGrid;
 import dev.banyan.storage.internal.segment.SegmentMetadata;
 import dev.banyan.storage.internal.segment.StorageVersions;
+import dev.banyan.storage.internal.wal.WriteLimits;
 
 /** One group's database: a locked directory of time segments. All state changes are serialised on this object. */
 final class TsdbImpl implements Tsdb {
@@ -327,9 +328,12 @@ final class TsdbImpl implements Tsdb {
             return;
         }
         // Refuse the whole batch before anything is written: all or nothing.
+        WriteLimits.check(group, batch);
         measureFields.admit(batch.measure(), batch.fields());
         long now = window.clock().millis();
         window.check(group, batch, options, now);
+        // [S18] Wait for memtable memory before anything is routed or written: a busy refusal writes nothing.
+        shardSettings.budget().awaitRoom("group " + group);
         // Route every point to its segment and shard, then append each shard's points at once. A batch
         // touches few shards, so targets are found by a scan that starts with the last one used.
         List<Shard> targets = new ArrayList<>(4);
@@ -367,7 +371,6 @@ final class TsdbImpl implements Tsdb {
             // Routed: close now waits for this write to reach its shards before closing them.
             writesInFlight++;
         }
-        shardSettings.budget().awaitRoom("group " + group);
         List<Shard.SyncToken> tokens = new ArrayList<>(targets.size());
         try {
             for (int t = 0; t < targets.size(); t++) {
@@ -377,7 +380,13 @@ final class TsdbImpl implements Tsdb {
                 Shard.sync(token, options.durability());
             }
         } catch (IOException e) {
-            throw new StorageException("group " + group + ": write failed: " + e.getMessage(), e);
+            // [S18] The batch contract: each shard's part is all or nothing; parts handed over before
+            // the failure may be stored.
+            throw new StorageException("group " + group + ": write failed: " + e.getMessage() + (tokens.isEmpty()
+                    ? "; nothing of this batch was written"
+                    : "; this batch is not acknowledged, but the parts of it already handed to " + tokens.size() + " of "
+                            + targets.size() + " shard(s) may be stored (each whole): retry the whole batch, which is "
+                            + "idempotent"), e);
         } finally {
             synchronized (this) {
                 if (--writesInFlight == 0) {

@@ -28,7 +28,10 @@ import dev.banyan.storage.internal.fs.DurableFiles;
 public final class WriteAheadLog implements AutoCloseable {
 
     static final int HEADER = 12;
-    static final int MAX_RECORD = 256 << 20;
+    /** The largest record payload replay accepts; a longer length field is taken for damage (a torn tail). */
+    public static final int MAX_RECORD = 256 << 20;
+    /** A log is retired once this long, so replay (which reads a log whole) never meets one it cannot hold. */
+    public static final long ROTATE_BYTES = 1L << 30;
     private static final Logger LOG = LoggerFactory.getLogger(WriteAheadLog.class);
 
     private final Path file;
@@ -63,6 +66,11 @@ public final class WriteAheadLog implements AutoCloseable {
         return file;
     }
 
+    /** The log's length up to its last whole record. */
+    public long size() {
+        return written;
+    }
+
     /**
      * Writes one record; the caller serialises appends. If it throws, the log may end in part of
      * the record: call {@link #truncateToLastRecord()} before appending again.
@@ -70,8 +78,13 @@ public final class WriteAheadLog implements AutoCloseable {
      * @return the log length after it
      */
     public long append(ByteSink payload) throws IOException {
-        byte[] header = new byte[HEADER];
         int len = payload.size();
+        if (len > MAX_RECORD) {
+            // Replay would take it for a torn tail and drop it: never write what cannot be read back.
+            throw new IllegalArgumentException("a " + len + "-byte record is more than the " + MAX_RECORD
+                    + "-byte limit of write-ahead log " + file);
+        }
+        byte[] header = new byte[HEADER];
         CRC32C crc = new CRC32C();
         crc.update(payload.array(), 0, len);
         putInt(header, 0, len);
