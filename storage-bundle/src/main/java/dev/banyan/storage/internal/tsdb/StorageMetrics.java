@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.banyan.storage.api.StorageCounters;
+import dev.banyan.storage.internal.shard.MemoryBudget;
 
 /** Engine-wide maintenance counters, shared by every database of one engine. */
 public final class StorageMetrics implements StorageMetricsMBean {
@@ -15,6 +16,11 @@ public final class StorageMetrics implements StorageMetricsMBean {
     final AtomicLong retentionsFinished = new AtomicLong();
     final AtomicLong retentionErrors = new AtomicLong();
     final AtomicInteger openDatabases = new AtomicInteger();
+    private final MemoryBudget budget;
+
+    StorageMetrics(MemoryBudget budget) {
+        this.budget = budget;
+    }
 
     public StorageCounters snapshot() {
         return new StorageCounters(rotationsStarted.get(), rotationsFinished.get(), rotationErrors.get(),
@@ -54,5 +60,25 @@ public final class StorageMetrics implements StorageMetricsMBean {
     @Override
     public int getOpenDatabases() {
         return openDatabases.get();
+    }
+
+    @Override
+    public long getMemtableBytes() {
+        return budget.usedBytes();
+    }
+
+    @Override
+    public long getMemtableBudgetBytes() {
+        return budget.limitBytes();
+    }
+
+    @Override
+    public long getWriteStalls() {
+        return budget.stalls();
+    }
+
+    @Override
+    public long getWriteRefusals() {
+        return budget.refusals();
     }
 }

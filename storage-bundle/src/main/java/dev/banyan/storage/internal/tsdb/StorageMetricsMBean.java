@@ -16,4 +16,16 @@ public interface StorageMetricsMBean {
     long getRetentionErrors();
 
     int getOpenDatabases();
+
+    /** Heap all memtables take now (estimated), bytes. */
+    long getMemtableBytes();
+
+    /** The memtable memory budget, bytes ({@code memtableBudgetMB}). */
+    long getMemtableBudgetBytes();
+
+    /** Writes that had to wait for memtable memory. */
+    long getWriteStalls();
+
+    /** Writes refused because the memory budget stayed full ({@code StorageBusyException}). */
+    long getWriteRefusals();
 }

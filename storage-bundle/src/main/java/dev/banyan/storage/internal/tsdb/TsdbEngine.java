@@ -46,7 +46,7 @@ public final class TsdbEngine implements StorageEngine, AutoCloseable {
     private final StorageVersions versions;
     private final Clock clock;
     private final WriteWindow window;
-    private final StorageMetrics metrics = new StorageMetrics();
+    private final StorageMetrics metrics;
     private final Map<String, TsdbImpl> open = new ConcurrentHashMap<>();
 
     private final ScheduledExecutorService flusher;
@@ -75,6 +75,7 @@ public final class TsdbEngine implements StorageEngine, AutoCloseable {
         this.flusher = Executors.newSingleThreadScheduledExecutor(daemon("banyan-flush"));
         this.merger = Executors.newSingleThreadExecutor(daemon("banyan-merge"));
         this.budget = new MemoryBudget(settings.memtableBudgetBytes(), settings.writeStallTimeout());
+        this.metrics = new StorageMetrics(budget);
         this.shardSettings = new Shard.Settings(settings.flushThresholdPoints(), settings.logRotationBytes(), budget, flusher,
                 merger, clock);
         finishInterruptedDrops();
