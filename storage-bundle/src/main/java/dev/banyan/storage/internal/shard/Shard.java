@@ -872,14 +872,9 @@ public final class Shard implements AutoCloseable {
     private void shutDown() throws IOException {
         synchronized (this) {
             closed = true;
-            while (merging) {
-                try {
-                    wait();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
+            // A merge under way would write and delete files after close returned (and after the
+            // group's lock is released): wait for it. No new one starts once closed is set.
+            Monitors.awaitUninterruptibly(this, () -> !merging);
         }
         flushLock.lock();
         try {
