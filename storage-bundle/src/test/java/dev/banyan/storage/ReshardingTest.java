@@ -27,6 +27,7 @@ import dev.banyan.storage.api.Tsdb;
 import dev.banyan.storage.api.TsdbOptions;
 import dev.banyan.storage.api.WriteBatch;
 import dev.banyan.storage.internal.segment.StorageVersions;
+import dev.banyan.storage.internal.tsdb.EngineSettings;
 import dev.banyan.storage.internal.tsdb.TsdbEngine;
 
 /**
@@ -86,7 +87,7 @@ public class ReshardingTest {
 
     @Test
     public void s15_shardCountChangeKeepsLastWriteWinsAlsoAfterRestartAndMerges() {
-        try (TsdbEngine engine = engine(TsdbEngine.DEFAULT_FLUSH_THRESHOLD); Tsdb db = engine.open("g", TWO)) {
+        try (TsdbEngine engine = engine(EngineSettings.DEFAULT_FLUSH_THRESHOLD); Tsdb db = engine.open("g", TWO)) {
             writeAll(db, T0, 1);
             db.updateOptions(db.options().withShardNum(3));
             writeAll(db, T0, 2);
@@ -108,15 +109,15 @@ public class ReshardingTest {
     @Test
     public void s15_newSegmentsTakeTheNewShardCountOldOnesKeepTheirs() throws Exception {
         long tomorrow = T0 + 86_400_000L;
-        try (TsdbEngine engine = engine(TsdbEngine.DEFAULT_FLUSH_THRESHOLD); Tsdb db = engine.open("g", TWO.withShardNum(3))) {
+        try (TsdbEngine engine = engine(EngineSettings.DEFAULT_FLUSH_THRESHOLD); Tsdb db = engine.open("g", TWO.withShardNum(3))) {
             writeAll(db, T0, 1);
         }
-        try (TsdbEngine engine = engine(TsdbEngine.DEFAULT_FLUSH_THRESHOLD); Tsdb db = engine.open("g", TWO)) {
+        try (TsdbEngine engine = engine(EngineSettings.DEFAULT_FLUSH_THRESHOLD); Tsdb db = engine.open("g", TWO)) {
             writeAll(db, T0, 2);
             clock.set(tomorrow + 3_600_000L);
             writeAll(db, tomorrow, 5);
         }
-        try (TsdbEngine engine = engine(TsdbEngine.DEFAULT_FLUSH_THRESHOLD); Tsdb db = engine.open("g", TWO.withShardNum(3))) {
+        try (TsdbEngine engine = engine(EngineSettings.DEFAULT_FLUSH_THRESHOLD); Tsdb db = engine.open("g", TWO.withShardNum(3))) {
             writeAll(db, T0, 3);
             writeAll(db, tomorrow, 6);
             assertOnlyValue("3 -> 2 -> 3 with reopens, created with 3", db, T0, 3);

@@ -21,6 +21,7 @@ import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.banyan.storage.api.CorruptSegmentException;
 import dev.banyan.storage.api.Durability;
 import dev.banyan.storage.api.StorageException;
 import dev.banyan.storage.api.TagMatcher;
@@ -188,7 +189,7 @@ public final class Shard implements AutoCloseable {
             PartReader.open(part.getValue(), part.getKey());
         }
         // A scratch shard only parses the logs: it never flushes, merges or takes memtable budget.
-        Shard scratch = new Shard(dir, new Settings(Long.MAX_VALUE, null, null, null, Clock.systemUTC()));
+        Shard scratch = new Shard(dir, new Settings(Long.MAX_VALUE, WriteAheadLog.ROTATE_BYTES, null, null, null, Clock.systemUTC()));
         for (Map.Entry<Long, Path> log : files.logs().entrySet()) {
             if (!files.parts().containsKey(log.getKey())) {
                 Memtable replayed = new Memtable(log.getKey());

@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.banyan.storage.api.CorruptSegmentException;
 import dev.banyan.storage.api.FieldDef;
 import dev.banyan.storage.api.Query;
 import dev.banyan.storage.api.QueryResult;
