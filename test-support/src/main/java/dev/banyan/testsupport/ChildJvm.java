@@ -121,7 +121,9 @@ public final class ChildJvm implements AutoCloseable {
         // A start script may run the JVM as its child: end the whole tree.
         ChildProcesses.killTree(process);
         process.waitFor();
-        reader.join(TimeUnit.SECONDS.toMillis(5));
+        // Everything the child printed before it died is still in the pipe: read it all (a loaded
+        // machine can take seconds), so callers see every line, e.g. every acknowledgement.
+        reader.join(TimeUnit.SECONDS.toMillis(30));
     }
 
     public List<String> output() {
