@@ -176,6 +176,29 @@ public class HttpEndpointsTest {
         assertStillServes();
     }
 
+    /**
+     * [S18] A label value the storage cannot hold in a series (its text is limited to 64 KiB) is the
+     * client's mistake at the HTTP door: 400 naming the series or line and the label, nothing of a
+     * remote write stored, the other lines of a line-protocol write stored.
+     */
+    @Test
+    public void labelValueOverTheStorageLimitIs400NamingTheLabel() throws Exception {
+        String huge = "x".repeat(64 * 1024);
+        assertRefused(admin.remoteWrite("", write(series("limit_rw", labels("job", "ok"), t0, 1),
+                series("limit_rw", labels("job", "ok", "path", huge), t0, 2))), 400,
+                "series 1 limit_rw{job=\"ok\", path=\"xxx");
+        HttpResponse<String> refused = admin.remoteWrite("", write(series("limit_rw", labels("path", huge), t0, 2)));
+        assertRefused(refused, 400, "label path has a value of 65536 bytes");
+        assertTrue(refused.body(), refused.body().contains("more than the storage's limit of 65536 bytes per series"));
+        assertFalse("nothing of the refused write is stored or provisioned",
+                karaf.client("banyan:measure-list prometheus").output().contains("limit_rw"));
+        assertRefused(admin.lineProtocol("/write?db=limits&precision=ms", "limit_lp,host=a v=1 " + t0 + "\nlimit_lp,host=b,path="
+                + huge + " v=2 " + t0), 400, "partial write: 1 line(s) refused, 1 point(s) stored: line 2: label path has a "
+                + "value of 65536 bytes");
+        assertEquals(1, count("limits", "limit_lp", "v"));
+        assertStillServes();
+    }
+
     @Test
     public void malformedBodiesAre400AndStoreNothing() throws Exception {
         Map<String, String> snappy = Map.of("Content-Encoding", "snappy");

@@ -32,9 +32,11 @@ public interface MeasureService {
      * clock and, while the group's retention is enabled, no older than its TTL.
      *
      * @throws InvalidPointException    unknown measure, tag or field, missing entity tag, no field at
-     *                                  all, wrong type, or a timestamp outside the supported range or
-     *                                  the write window: names the measure, point and field or window
-     * @throws GroupNotServingException the group's database is not open right now (retriable)
+     *                                  all, wrong type, a timestamp outside the supported range or
+     *                                  the write window, a series text or batch over a write limit:
+     *                                  names the measure, point and field, tag, window or limit
+     * @throws GroupNotServingException the group's database is not open right now, or its memory
+     *                                  budget stayed full (retriable; nothing written)
      */
     void write(String group, String measure, List<DataPoint> points);
 

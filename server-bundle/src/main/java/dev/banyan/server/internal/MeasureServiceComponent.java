@@ -19,6 +19,7 @@ import dev.banyan.server.api.MeasureService;
 import dev.banyan.storage.api.PointRejectedException;
 import dev.banyan.storage.api.Query;
 import dev.banyan.storage.api.QueryResult;
+import dev.banyan.storage.api.StorageBusyException;
 import dev.banyan.storage.api.StorageException;
 import dev.banyan.storage.api.TagMatcher;
 import dev.banyan.storage.api.TimeRange;
@@ -39,10 +40,12 @@ public final class MeasureServiceComponent implements MeasureService {
         try {
             tsdb.write(batch);
         } catch (PointRejectedException e) {
-            // The client's mistake (outside the write window): an invalid point, never a server fault.
+            // The client's mistake (outside the write window, over a write limit): never a server fault.
             InvalidPointException invalid = new InvalidPointException("measure " + group + "/" + measure + ": " + e.getMessage());
             invalid.initCause(e);
             throw invalid;
+        } catch (StorageBusyException e) {
+            throw new GroupNotServingException("group " + group + " cannot take writes right now: " + e.getMessage(), e);
         } catch (StorageException e) {
             if (tsdb.isClosed()) {
                 throw new GroupNotServingException("group " + group + " closed during the write; nothing of this write "

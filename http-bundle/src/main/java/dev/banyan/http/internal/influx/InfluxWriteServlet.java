@@ -27,6 +27,7 @@ import dev.banyan.http.internal.RequestBodies;
 import dev.banyan.http.internal.Settings;
 import dev.banyan.http.internal.ingest.IngestBatch;
 import dev.banyan.http.internal.ingest.SchemalessWriter;
+import dev.banyan.http.internal.ingest.SeriesTextLimit;
 import dev.banyan.schema.api.Names;
 
 /**
@@ -85,6 +86,11 @@ public final class InfluxWriteServlet extends ApiServlet {
         for (int i = 0; i < parsed.points().size(); i++) {
             LineProtocol.Point point = parsed.points().get(i);
             int line = parsed.lines().get(i);
+            String tooLarge = SeriesTextLimit.sizeProblem(point.measurement(), point.tags());
+            if (tooLarge != null) {
+                refused.put(line, "line " + line + ": " + tooLarge);
+                continue;
+            }
             try {
                 long millis = point.timestamp() == null ? now : precision.toMillis(point.timestamp());
                 batch.add(point.measurement(), point.tags(), millis, point.fields(), line);

@@ -27,6 +27,7 @@ import dev.banyan.http.internal.RequestBodies;
 import dev.banyan.http.internal.Settings;
 import dev.banyan.http.internal.ingest.IngestBatch;
 import dev.banyan.http.internal.ingest.SchemalessWriter;
+import dev.banyan.http.internal.ingest.SeriesTextLimit;
 import dev.banyan.http.internal.prompb.Label;
 import dev.banyan.http.internal.prompb.Sample;
 import dev.banyan.http.internal.prompb.TimeSeries;
@@ -110,6 +111,10 @@ public final class RemoteWriteServlet extends RemoteProtocolServlet {
             if (!PrometheusNames.isMetricName(metric)) {
                 throw ApiException.badData(where + ": '" + metric + "' is not a valid metric name ([a-zA-Z_:][a-zA-Z0-9_:]*, "
                         + "at most 255 characters)");
+            }
+            String tooLarge = SeriesTextLimit.sizeProblem(metric, labels);
+            if (tooLarge != null) {
+                throw ApiException.badData(where + ": " + tooLarge);
             }
             for (Sample sample : series.getSamplesList()) {
                 batch.add(metric, labels, sample.getTimestamp(), Map.of(SchemalessLayout.VALUE_FIELD, sample.getValue()), i);

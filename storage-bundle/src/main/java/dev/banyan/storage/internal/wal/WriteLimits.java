@@ -1,6 +1,6 @@
 package dev.banyan.storage.internal.wal;
 
-import dev.banyan.storage.api.StorageException;
+import dev.banyan.storage.api.PointRejectedException;
 import dev.banyan.storage.api.WriteBatch;
 
 /**
@@ -30,22 +30,25 @@ public final class WriteLimits {
     }
 
     /**
-     * @throws StorageException naming the limit if the batch has too many points, or its points
-     *                          alone could not fit one log record
+     * @throws PointRejectedException naming the limit if the batch has too many points, or its points
+     *                                alone could not fit one log record ({@code point()}: the first
+     *                                point beyond the limit); the client's to fix, by splitting it
      */
     public static void check(String group, WriteBatch batch) {
         int points = batch.size();
         if (points > MAX_BATCH_POINTS) {
-            throw new StorageException("group " + group + ": a batch of " + points + " points is more than the limit of "
+            throw new PointRejectedException(MAX_BATCH_POINTS, "group " + group + ": a batch of " + points
+                    + " points is more than the limit of "
                     + MAX_BATCH_POINTS + " points per batch; split it (nothing of it was written)");
         }
         long bytes = maxPointBytes(points, batch.fields().size());
         if (bytes > WriteAheadLog.MAX_RECORD) {
-            throw new StorageException("group " + group + ": a batch of " + points + " points with " + batch.fields().size()
-                    + " fields can take " + bytes + " bytes in the write-ahead log, more than its record limit of "
-                    + WriteAheadLog.MAX_RECORD + " bytes (at most " + (WriteAheadLog.MAX_RECORD - RECORD_HEADER_BYTES)
-                    / (MAX_POINT_BYTES_BESIDES_FIELDS + 8L * batch.fields().size()) + " points of this measure per batch); "
-                    + "split it (nothing of it was written)");
+            int fitting = (int) ((WriteAheadLog.MAX_RECORD - RECORD_HEADER_BYTES)
+                    / (MAX_POINT_BYTES_BESIDES_FIELDS + 8L * batch.fields().size()));
+            throw new PointRejectedException(fitting, "group " + group + ": a batch of " + points + " points with "
+                    + batch.fields().size() + " fields can take " + bytes + " bytes in the write-ahead log, more than its "
+                    + "record limit of " + WriteAheadLog.MAX_RECORD + " bytes (at most " + fitting + " points of this measure "
+                    + "per batch); split it (nothing of it was written)");
         }
     }
 }
