@@ -74,6 +74,17 @@ public class KarafServerTest {
                     + "--group-by region sw cpu"), "{region=eu}");
             assertOk(karaf.client("banyan:status"), "SERVING");
             assertOk(karaf.client("banyan:check"), "OK: every segment");
+            // [S10] banyan:check judges by the rules open uses: an unknown file in a shard (which open refuses) is named.
+            Path shard;
+            try (var dirs = Files.walk(karaf.dataRoot().resolve("sw"))) {
+                shard = dirs.filter(d -> d.getFileName().toString().startsWith("shard-")).findFirst().orElseThrow();
+            }
+            Path stray = Files.writeString(shard.resolve("notes.txt"), "left by an operator");
+            KarafInstance.Result flagged = karaf.client("banyan:check");
+            assertTrue(flagged.output(), flagged.status() != 0 && flagged.output().contains("unknown file in shard")
+                    && flagged.output().contains("notes.txt") && flagged.output().contains("1 problem(s)"));
+            Files.delete(stray);
+            assertOk(karaf.client("banyan:check"), "OK: every segment");
 
             // A configuration change applies without a restart: the engine moves to a new data root.
             Path moved = karaf.home().resolve("data/moved");
