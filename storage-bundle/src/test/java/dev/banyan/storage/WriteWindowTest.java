@@ -123,6 +123,21 @@ public class WriteWindowTest {
         }
     }
 
+    /** Concurrent writers tick with clock readings in any order: one slightly older does not reset the debounce. */
+    @Test
+    public void s13a_ticksOutOfOrderWithinTheDebounceAreIgnored() {
+        try (TsdbEngine engine = engine(); Tsdb db = engine.open("g", WEEK.withRetention(false))) {
+            write(db, NOW, 1);
+            long t = NOW + Duration.ofHours(10).plusMinutes(55).toMillis(); // 22:55: more than an hour before 06-02
+            db.tick(t);
+            db.tick(t - Duration.ofMinutes(1).toMillis()); // another writer's older reading
+            db.tick(t + Duration.ofMinutes(9).plusSeconds(30).toMillis()); // 23:04:30, within 10 min of the 22:55 tick
+            assertEquals("no tick ran after 22:55, so nothing rotated", List.of("seg-20240601"), names(db.segments()));
+            db.tick(t + Duration.ofMinutes(10).toMillis()); // 23:05: the debounce is over
+            assertEquals(List.of("seg-20240601", "seg-20240602"), names(db.segments()));
+        }
+    }
+
     @Test
     public void s13a_pointOlderThanTheTtlIsRefusedNotAcknowledgedAndDeleted() {
         try (TsdbEngine engine = engine(); Tsdb db = engine.open("g", WEEK)) {

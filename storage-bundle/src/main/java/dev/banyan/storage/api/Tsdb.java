@@ -41,8 +41,8 @@ public interface Tsdb extends AutoCloseable {
      * [S13][S13a][S14] Runs maintenance as of {@code nowMillis}, the engine clock's wall time (never a
      * point's timestamp: every write ticks with the engine's clock): creates the next segment ahead of
      * time once {@code nowMillis} falls in the last hour of the segment holding it, and deletes
-     * expired segments. A tick less than 10 minutes after the last accepted one is ignored; a tick
-     * earlier than the last accepted one (the clock was set back) is accepted.
+     * expired segments. A tick less than 10 minutes after (or before) the last accepted one is ignored;
+     * a tick more than 10 minutes before it (the clock was set back) is accepted.
      */
     void tick(long nowMillis);
 

@@ -395,7 +395,7 @@ final class TsdbImpl implements Tsdb {
                 }
             }
         }
-        tick(now);
+        tick(window.clock().millis());
     }
 
     @Override
@@ -484,9 +484,10 @@ final class TsdbImpl implements Tsdb {
         if (closing) {
             return;
         }
-        // A tick before the last accepted one means the clock was set back: run, rather than sleep until it catches up.
-        if (lastTickMillis != Long.MIN_VALUE && nowMillis >= lastTickMillis
-                && nowMillis - lastTickMillis < TICK_DEBOUNCE.toMillis()) {
+        // Within the debounce of the last accepted tick, either way, is ignored: concurrent writers tick
+        // in any order. A tick further before it means the clock was set back: run, rather than sleep
+        // until the clock catches up.
+        if (lastTickMillis != Long.MIN_VALUE && Math.abs(nowMillis - lastTickMillis) < TICK_DEBOUNCE.toMillis()) {
             return;
         }
         lastTickMillis = nowMillis;
