@@ -121,8 +121,7 @@ public final class ChildJvm implements AutoCloseable {
         // A start script may run the JVM as its child: end the whole tree.
         ChildProcesses.killTree(process);
         process.waitFor();
-        // Everything the child printed before it died is still in the pipe: read it all (a loaded
-        // machine can take seconds), so callers see every line, e.g. every acknowledgement.
+        // Read what is still in the pipe, so callers see every line the child printed.
         reader.join(TimeUnit.SECONDS.toMillis(30));
     }
 

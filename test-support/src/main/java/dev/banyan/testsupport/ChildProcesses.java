@@ -71,6 +71,8 @@ public final class ChildProcesses {
     /** SIGKILL to the process and everything it started (its descendants, then itself). */
     public static void killTree(Process process) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
+        // The signal only: Process.destroyForcibly also closes our end of the pipe, dropping the
+        // lines the child printed last (the crash test lost acknowledgements that way).
+        process.toHandle().destroyForcibly();
     }
 }
