@@ -82,9 +82,8 @@ public final class RemoteWriteServlet extends RemoteProtocolServlet {
         IngestBatch batch = new IngestBatch(i -> "series " + i + " " + PrometheusNames.describe(write.getTimeseries(i)));
         for (int i = 0; i < write.getTimeseriesCount(); i++) {
             TimeSeries series = write.getTimeseries(i);
-            String where = batch.describe(i);
             if (series.getHistogramsCount() > 0) {
-                throw ApiException.badData(where + ": native histograms are not part of remote write 1.0 and are not "
+                throw ApiException.badData(batch.describe(i) + ": native histograms are not part of remote write 1.0 and are not "
                         + "stored; turn off send_native_histograms");
             }
             String metric = null;
@@ -93,22 +92,22 @@ public final class RemoteWriteServlet extends RemoteProtocolServlet {
             for (Label label : series.getLabelsList()) {
                 String name = label.getName();
                 if (!names.add(name)) {
-                    throw ApiException.badData(where + ": label " + name + " appears twice");
+                    throw ApiException.badData(batch.describe(i) + ": label " + name + " appears twice");
                 }
                 if (name.equals(PrometheusNames.METRIC_NAME_LABEL)) {
                     metric = label.getValue();
                 } else if (!PrometheusNames.isLabelName(name)) {
-                    throw ApiException.badData(where + ": '" + name + "' is not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*, "
+                    throw ApiException.badData(batch.describe(i) + ": '" + name + "' is not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*, "
                             + "at most 255 characters)");
                 } else if (!label.getValue().isEmpty()) {
                     labels.put(name, label.getValue()); // an empty value is the same as no label
                 }
             }
             if (metric == null || metric.isEmpty()) {
-                throw ApiException.badData(where + ": no metric name (label __name__)");
+                throw ApiException.badData(batch.describe(i) + ": no metric name (label __name__)");
             }
             if (!PrometheusNames.isMetricName(metric)) {
-                throw ApiException.badData(where + ": '" + metric + "' is not a valid metric name ([a-zA-Z_:][a-zA-Z0-9_:]*, "
+                throw ApiException.badData(batch.describe(i) + ": '" + metric + "' is not a valid metric name ([a-zA-Z_:][a-zA-Z0-9_:]*, "
                         + "at most 255 characters)");
             }
             for (Sample sample : series.getSamplesList()) {
