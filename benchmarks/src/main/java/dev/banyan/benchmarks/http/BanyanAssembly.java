@@ -67,6 +67,11 @@ final class BanyanAssembly extends WireServer {
                         "EXTRA_JAVA_OPTS", System.getProperty("bench.banyanJavaOpts", "")));
         BanyanAssembly server = new BanyanAssembly(process, home, httpPort, sshPort);
         process.awaitAnswer(server.uri("/-/ready"), 200, Peers.START_TIMEOUT);
+        // Ready says every group serves; the endpoints' servlets may still be registering on the whiteboard (404 until then).
+        for (String endpoint : new String[] {"/api/v1/write", Peers.INFLUX_WRITE, "/api/v1/query_range"}) {
+            process.awaitAnswer(server.uri(endpoint), server.authorization(), status -> status != 404, "serve " + endpoint,
+                    Peers.START_TIMEOUT);
+        }
         return server;
     }
 

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntPredicate;
 import java.util.stream.Stream;
 
 /**
@@ -52,12 +53,25 @@ final class ServerProcess implements AutoCloseable {
      * @throws IllegalStateException if the process exited or the timeout passed, naming the log
      */
     void awaitAnswer(URI uri, int status, Duration timeout) throws InterruptedException {
+        awaitAnswer(uri, null, answered -> answered == status, "answer " + status, timeout);
+    }
+
+    /**
+     * Waits until a GET of {@code uri} (with {@code authorization} unless null) gets a status that
+     * {@code accepted} takes, polling every 200 ms, until the process exits or {@code timeout} passes.
+     *
+     * @throws IllegalStateException if the process exited or the timeout passed, naming {@code what} and the log
+     */
+    void awaitAnswer(URI uri, String authorization, IntPredicate accepted, String what, Duration timeout) throws InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             try {
-                if (http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding())
-                        .statusCode() == status) {
+                if (accepted.test(http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode())) {
                     return;
                 }
             } catch (IOException notYet) {
@@ -65,7 +79,7 @@ final class ServerProcess implements AutoCloseable {
             }
             if (!process.isAlive() || System.nanoTime() > deadline) {
                 close();
-                throw new IllegalStateException(name + " did not answer " + status + " at " + uri + "; see " + log);
+                throw new IllegalStateException(name + " did not " + what + " at " + uri + "; see " + log);
             }
             Thread.sleep(200);
         }

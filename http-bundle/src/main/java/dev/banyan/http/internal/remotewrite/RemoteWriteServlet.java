@@ -80,6 +80,7 @@ public final class RemoteWriteServlet extends RemoteProtocolServlet {
     /** Checks every series and groups the samples by metric; the first series that breaks a rule refuses the request. */
     static IngestBatch toBatch(WriteRequest write) {
         IngestBatch batch = new IngestBatch(i -> "series " + i + " " + PrometheusNames.describe(write.getTimeseries(i)));
+        Set<String> validNames = new HashSet<>(); // the series of a request repeat their label names: check each once
         for (int i = 0; i < write.getTimeseriesCount(); i++) {
             TimeSeries series = write.getTimeseries(i);
             if (series.getHistogramsCount() > 0) {
@@ -96,11 +97,14 @@ public final class RemoteWriteServlet extends RemoteProtocolServlet {
                 }
                 if (name.equals(PrometheusNames.METRIC_NAME_LABEL)) {
                     metric = label.getValue();
-                } else if (!PrometheusNames.isLabelName(name)) {
+                } else if (!validNames.contains(name) && !PrometheusNames.isLabelName(name)) {
                     throw ApiException.badData(batch.describe(i) + ": '" + name + "' is not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*, "
                             + "at most 255 characters)");
-                } else if (!label.getValue().isEmpty()) {
-                    labels.put(name, label.getValue()); // an empty value is the same as no label
+                } else {
+                    validNames.add(name);
+                    if (!label.getValue().isEmpty()) {
+                        labels.put(name, label.getValue()); // an empty value is the same as no label
+                    }
                 }
             }
             if (metric == null || metric.isEmpty()) {
