@@ -12,6 +12,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 /**
  * The peers users would run instead of Banyan, from their Debian packages, each started on free
  * loopback ports with its own data directory under {@code home} and its log in {@code home/log}.
@@ -20,6 +23,7 @@ import java.util.Map;
 final class Peers {
 
     static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+    private static final ObjectMapper JSON = new ObjectMapper();
     /** Line protocol into database (Banyan: group) {@code bench}, ms timestamps. */
     static final String INFLUX_WRITE = "/write?db=bench&precision=ms";
     private static final WireServer.Endpoints PROMETHEUS_API = new WireServer.Endpoints("/api/v1/write", null, "/api/v1/query_range");
@@ -66,7 +70,29 @@ final class Peers {
                 "--storage.tsdb.path=" + data, "--web.listen-address=127.0.0.1:" + port, "--web.enable-remote-write-receiver",
                 "--log.level=warn"), home, home.resolve("log"), Map.of());
         process.awaitAnswer(URI.create("http://127.0.0.1:" + port + "/-/ready"), 200, START_TIMEOUT);
-        return new WireServer("Prometheus 2.42", process, port, data, PROMETHEUS_API);
+        return new WireServer("Prometheus 2.42", process, port, data, PROMETHEUS_API) {
+            /**
+             * Waits until the head holds at most 1.5 block ranges (3 h), the point below which
+             * Prometheus stops compacting it into blocks: queries during that compaction can fail
+             * ("cannot populate chunk"), and the data on disk is then in blocks.
+             */
+            @Override
+            void flush() throws Exception {
+                long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+                while (true) {
+                    HttpResponse<String> status = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri("/api/v1/status/tsdb"))
+                            .build(), HttpResponse.BodyHandlers.ofString());
+                    JsonNode head = JSON.readTree(status.body()).path("data").path("headStats");
+                    if (head.path("maxTime").asLong() - head.path("minTime").asLong() <= 3 * 3_600_000L) {
+                        return;
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("Prometheus still compacting its head after " + START_TIMEOUT + ": " + head);
+                    }
+                    Thread.sleep(1000);
+                }
+            }
+        };
     }
 
     /**

@@ -35,11 +35,18 @@ final class Aggregations {
         }
     }
 
+    private static Labels groupKey(Aggregate agg, List<String> grouping, Labels metric) {
+        return agg.without() ? LabelSets.without(metric, withName(grouping)) : LabelSets.keep(metric, grouping);
+    }
+
     /**
      * @param param the step's scalar parameter (topk, bottomk, quantile), ignored otherwise
      * @param label the label of count_values, null otherwise
+     * @param keys  a sample's labels to its group's key, filled as met and kept across the steps of one
+     *              aggregation (the grouping does not change between steps, the series seldom do)
      */
-    static List<Sample> aggregate(Aggregate agg, List<Sample> vector, double param, String label, long timeMs) {
+    static List<Sample> aggregate(Aggregate agg, List<Sample> vector, double param, String label, long timeMs,
+            Map<Labels, Labels> keys) {
         AggregateOp op = agg.op();
         List<String> grouping = new ArrayList<>(agg.grouping());
         long k = 1;
@@ -63,10 +70,13 @@ final class Aggregations {
         Map<Labels, Group> groups = new LinkedHashMap<>();
         for (Sample s : vector) {
             Labels metric = s.labels();
+            Labels key;
             if (op == AggregateOp.COUNT_VALUES) {
                 metric = LabelSets.with(metric, label, QueryResult.formatValue(s.value()));
+                key = groupKey(agg, grouping, metric); // labels that include the value: not worth keeping
+            } else {
+                key = keys.computeIfAbsent(metric, m -> groupKey(agg, grouping, m));
             }
-            Labels key = agg.without() ? LabelSets.without(metric, withName(grouping)) : LabelSets.keep(metric, grouping);
             Group group = groups.get(key);
             if (group == null) {
                 Labels groupLabels = agg.without() ? LabelSets.without(metric, withName(grouping))
