@@ -343,7 +343,7 @@ public final class Evaluator {
         Value param = a.param() == null ? null : eval(a.param());
         List<List<Sample>> in = ((Vectors) eval(a.expr())).steps();
         List<List<Sample>> out = newSteps();
-        Map<Labels, Labels> keys = new HashMap<>();
+        Aggregations.GroupKeys keys = new Aggregations.GroupKeys();
         for (int i = 0; i < steps.length; i++) {
             double p = param instanceof Scalars s ? s.values()[i] : Double.NaN;
             String label = param instanceof Str s ? s.value() : null;
