@@ -175,7 +175,7 @@ public final class MeasureSeriesSource implements SeriesSource {
      */
     private static Query withEqualities(Query query, Measure measure, List<LabelMatcher> matchers) {
         for (LabelMatcher m : matchers) {
-            if (m.name().equals(Labels.METRIC_NAME) || m.name().equals(ENTITY_TAG)) {
+            if (m.name().equals(Labels.METRIC_NAME) || m.name().equals(SchemalessLayout.ENTITY_TAG)) {
                 continue;
             }
             boolean declared = measure.tags().stream().map(TagSpec::name).anyMatch(m.name()::equals);
