@@ -8,12 +8,12 @@ import java.util.TreeMap;
  * What a query returned, reduced to named numbers (a group's value, a count, a sum) so that the
  * answers of different engines can be compared entry by entry.
  */
-record Answer(SortedMap<String, Double> values) {
+public record Answer(SortedMap<String, Double> values) {
 
     /** Relative difference tolerated between engines: sums taken in another order differ in the last bits. */
     static final double TOLERANCE = 1e-9;
 
-    static Answer of(Map<String, Double> values) {
+    public static Answer of(Map<String, Double> values) {
         return new Answer(new TreeMap<>(values));
     }
 
@@ -22,7 +22,7 @@ record Answer(SortedMap<String, Double> values) {
     }
 
     /** Null if both hold the same names with values within {@link #TOLERANCE}; else the first difference. */
-    String difference(Answer other) {
+    public String difference(Answer other) {
         if (!values.keySet().equals(other.values.keySet())) {
             return values.size() + " rows " + abbreviate(values.keySet().toString()) + " vs " + other.values.size() + " rows "
                     + abbreviate(other.values.keySet().toString());
@@ -38,7 +38,7 @@ record Answer(SortedMap<String, Double> values) {
     }
 
     /** A short line for the log: row count and the sum of all values. */
-    String summary() {
+    public String summary() {
         double sum = 0;
         for (double v : values.values()) {
             sum += v;

@@ -8,16 +8,16 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** Small statistics and file helpers every benchmark shares. */
-final class Measure {
+public final class Measure {
 
     /** Query protocol of ../shared/BENCHMARK.md: 21 timed runs after 3 warm-ups, the median reported. */
-    static final int QUERY_RUNS = 21;
-    static final int WARMUPS = 3;
+    public static final int QUERY_RUNS = 21;
+    public static final int WARMUPS = 3;
 
     private Measure() {
     }
 
-    static double median(double[] values) {
+    public static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         int n = sorted.length;

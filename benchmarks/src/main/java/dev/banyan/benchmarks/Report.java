@@ -7,16 +7,16 @@ import java.util.Locale;
  * Prints one markdown table per data set: a row per figure with our value, each peer's, the ratio
  * of ours to each peer's, and the target.
  */
-final class Report {
+public final class Report {
 
     /** One figure: values in the order of the table's engines (ours first); NaN where not measured. */
-    record Row(String figure, double[] values, String target) {
+    public record Row(String figure, double[] values, String target) {
     }
 
     private Report() {
     }
 
-    static void print(String title, List<String> engines, List<Row> rows) {
+    public static void print(String title, List<String> engines, List<Row> rows) {
         System.out.println();
         System.out.println("### " + title);
         System.out.println();

@@ -1,9 +1,12 @@
 package dev.banyan.server.internal;
 
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import dev.banyan.schema.api.FieldSpec;
 import dev.banyan.schema.api.Measure;
@@ -32,46 +35,39 @@ final class PointValidator {
                 .toList();
     }
 
+    /**
+     * The storage batch of {@code points}. Points sharing one tag map instance (as the protocols hand
+     * over the points of one series) are checked and resolved to their series once.
+     *
+     * @throws InvalidPointException naming the measure and the point's index, at the first point that does not fit
+     */
     static WriteBatch toBatch(Measure measure, List<DataPoint> points) {
-        String where = "measure " + measure.group() + "/" + measure.name();
         Map<String, TagSpec> tagSpecs = new LinkedHashMap<>();
         measure.tags().forEach(t -> tagSpecs.put(t.name(), t));
+        Set<String> fieldNames = new HashSet<>();
+        measure.fields().forEach(f -> fieldNames.add(f.name()));
         WriteBatch batch = new WriteBatch(measure.name(), fields(measure), points.size());
         Map<SeriesKey, SeriesRef> series = new HashMap<>();
+        Map<Map<String, String>, SeriesRef> byTagMap = new IdentityHashMap<>();
         for (int i = 0; i < points.size(); i++) {
             DataPoint point = points.get(i);
-            String at = where + ": point " + i;
             if (!Timestamps.isSupported(point.timestampMillis())) {
-                throw new InvalidPointException(at + ": timestamp " + Timestamps.describe(point.timestampMillis())
+                throw new InvalidPointException(at(measure, i) + ": timestamp " + Timestamps.describe(point.timestampMillis())
                         + " is outside the supported range " + Timestamps.supportedRange() + " (epoch milliseconds)");
             }
-            for (Map.Entry<String, String> tag : point.tags().entrySet()) {
-                TagSpec spec = tagSpecs.get(tag.getKey());
-                if (spec == null) {
-                    throw new InvalidPointException(at + ": unknown tag '" + tag.getKey() + "' (declared: " + tagSpecs.keySet() + ")");
-                }
-                if (spec.type() == TagSpec.TagType.LONG && !isLong(tag.getValue())) {
-                    throw new InvalidPointException(at + ": tag '" + tag.getKey() + "' is LONG, got '" + tag.getValue() + "'");
-                }
+            SeriesRef ref = byTagMap.get(point.tags());
+            if (ref == null) {
+                ref = seriesOf(measure, tagSpecs, point, i, series);
+                byTagMap.put(point.tags(), ref);
             }
-            Map<String, String> entity = new LinkedHashMap<>();
-            for (String name : measure.entity()) {
-                String value = point.tags().get(name);
-                if (value == null) {
-                    throw new InvalidPointException(at + ": missing entity tag '" + name + "'");
-                }
-                entity.put(name, value);
-            }
-            Map<String, String> others = new LinkedHashMap<>(point.tags());
-            measure.entity().forEach(others::remove);
             for (String name : point.fields().keySet()) {
-                if (measure.fields().stream().noneMatch(f -> f.name().equals(name))) {
-                    throw new InvalidPointException(at + ": unknown field '" + name + "' (declared: "
+                if (!fieldNames.contains(name)) {
+                    throw new InvalidPointException(at(measure, i) + ": unknown field '" + name + "' (declared: "
                             + measure.fields().stream().map(FieldSpec::name).toList() + ")");
                 }
             }
             if (point.fields().isEmpty()) {
-                throw new InvalidPointException(at + ": no field value; a point needs at least one of "
+                throw new InvalidPointException(at(measure, i) + ": no field value; a point needs at least one of "
                         + measure.fields().stream().map(FieldSpec::name).toList());
             }
             // A field the point does not carry is absent from it (null), e.g. one added to the measure later.
@@ -81,23 +77,52 @@ final class PointValidator {
                 Number value = point.fields().get(spec.name());
                 if (value != null && spec.type() == FieldSpec.FieldType.LONG && !(value instanceof Long || value instanceof Integer
                         || value instanceof Short || value instanceof Byte)) {
-                    throw new InvalidPointException(at + ": field '" + spec.name() + "' is LONG, got " + value);
+                    throw new InvalidPointException(at(measure, i) + ": field '" + spec.name() + "' is LONG, got " + value);
                 }
                 values[f] = value;
-            }
-            SeriesRef ref;
-            try {
-                ref = series.computeIfAbsent(new SeriesKey(entity, others), k -> SeriesRef.of(measure.name(), entity, others));
-            } catch (IllegalArgumentException e) {
-                throw new InvalidPointException(at + ": " + e.getMessage());
             }
             try {
                 batch.add(ref, point.timestampMillis(), values);
             } catch (IllegalArgumentException e) {
-                throw new InvalidPointException(at + ": " + e.getMessage()); // a value storage reserves (absent)
+                throw new InvalidPointException(at(measure, i) + ": " + e.getMessage()); // a value storage reserves (absent)
             }
         }
         return batch;
+    }
+
+    /** The series of point {@code i}, its tags checked against the measure; one SeriesRef per distinct series of the call. */
+    private static SeriesRef seriesOf(Measure measure, Map<String, TagSpec> tagSpecs, DataPoint point, int i,
+            Map<SeriesKey, SeriesRef> series) {
+        for (Map.Entry<String, String> tag : point.tags().entrySet()) {
+            TagSpec spec = tagSpecs.get(tag.getKey());
+            if (spec == null) {
+                throw new InvalidPointException(at(measure, i) + ": unknown tag '" + tag.getKey() + "' (declared: " + tagSpecs.keySet()
+                        + ")");
+            }
+            if (spec.type() == TagSpec.TagType.LONG && !isLong(tag.getValue())) {
+                throw new InvalidPointException(at(measure, i) + ": tag '" + tag.getKey() + "' is LONG, got '" + tag.getValue() + "'");
+            }
+        }
+        Map<String, String> entity = new LinkedHashMap<>();
+        for (String name : measure.entity()) {
+            String value = point.tags().get(name);
+            if (value == null) {
+                throw new InvalidPointException(at(measure, i) + ": missing entity tag '" + name + "'");
+            }
+            entity.put(name, value);
+        }
+        Map<String, String> others = new LinkedHashMap<>(point.tags());
+        measure.entity().forEach(others::remove);
+        try {
+            return series.computeIfAbsent(new SeriesKey(entity, others), k -> SeriesRef.of(measure.name(), entity, others));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidPointException(at(measure, i) + ": " + e.getMessage());
+        }
+    }
+
+    /** Where a refusal happened: built only when one does (the writer finds the point again by its index). */
+    private static String at(Measure measure, int i) {
+        return "measure " + measure.group() + "/" + measure.name() + ": point " + i;
     }
 
     private static boolean isLong(String text) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * One series of a measure: the measure name and the entity tag map (names and values) identify it,
@@ -48,7 +49,7 @@ public final class SeriesRef {
      */
     public static SeriesRef of(String measure, Map<String, String> entity, Map<String, String> tags) {
         Objects.requireNonNull(measure, "measure");
-        requireUnicode(measure, "series of " + measure + ": measure name");
+        requireUnicode(measure, () -> "series of " + measure + ": measure name");
         if (entity == null || entity.isEmpty()) {
             throw new IllegalArgumentException("series of " + measure + ": at least one entity tag is required");
         }
@@ -68,8 +69,8 @@ public final class SeriesRef {
         source.forEach((k, v) -> {
             Objects.requireNonNull(k, () -> "series of " + measure + ": " + kind + " name is null");
             Objects.requireNonNull(v, () -> "series of " + measure + ": " + kind + " " + k + " has no value");
-            requireUnicode(k, "series of " + measure + ": " + kind + " name " + k);
-            requireUnicode(v, "series of " + measure + ": " + kind + " " + k + " value");
+            requireUnicode(k, () -> "series of " + measure + ": " + kind + " name " + k);
+            requireUnicode(v, () -> "series of " + measure + ": " + kind + " " + k + " value");
             sorted.put(k, v);
         });
         return sorted;
@@ -114,14 +115,14 @@ public final class SeriesRef {
         return bytes;
     }
 
-    /** Refuses text with an unpaired surrogate: the only text UTF-8 cannot round-trip. */
-    private static void requireUnicode(String text, String what) {
+    /** Refuses text with an unpaired surrogate: the only text UTF-8 cannot round-trip ({@code what} names it, built only then). */
+    private static void requireUnicode(String text, Supplier<String> what) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
-                throw new IllegalArgumentException(what + " holds an unpaired surrogate (U+"
+                throw new IllegalArgumentException(what.get() + " holds an unpaired surrogate (U+"
                         + Integer.toHexString(c).toUpperCase() + " at index " + i + "): not valid Unicode text");
             }
         }

@@ -2,6 +2,7 @@ package dev.banyan.http.internal.influx;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -83,6 +84,8 @@ public final class InfluxWriteServlet extends ApiServlet {
         parsed.refusals().forEach(r -> refused.put(r.line(), "line " + r.line() + ": " + r.message()));
         IngestBatch batch = new IngestBatch(line -> "line " + line);
         long now = System.currentTimeMillis();
+        // One tag map per series of the request, so the writer resolves each series once, not once per line.
+        Map<SortedMap<String, String>, SortedMap<String, String>> series = new HashMap<>();
         for (int i = 0; i < parsed.points().size(); i++) {
             LineProtocol.Point point = parsed.points().get(i);
             int line = parsed.lines().get(i);
@@ -93,7 +96,7 @@ public final class InfluxWriteServlet extends ApiServlet {
             }
             try {
                 long millis = point.timestamp() == null ? now : precision.toMillis(point.timestamp());
-                batch.add(point.measurement(), point.tags(), millis, point.fields(), line);
+                batch.add(point.measurement(), series.computeIfAbsent(point.tags(), tags -> tags), millis, point.fields(), line);
             } catch (ArithmeticException e) {
                 refused.put(line, "line " + line + ": timestamp " + point.timestamp() + " " + precision + " is out of range");
             }

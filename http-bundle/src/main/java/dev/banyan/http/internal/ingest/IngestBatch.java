@@ -28,6 +28,8 @@ public final class IngestBatch {
         /** Field name to the type of its first occurrence, in order of first occurrence. */
         final Map<String, FieldType> fields = new LinkedHashMap<>();
         final List<Point> points = new ArrayList<>();
+        /** The tag map whose names are already in {@link #tagNames} (a protocol passes one map per series). */
+        private SortedMap<String, String> lastTags;
 
         MeasurePoints(String measure) {
             this.measure = measure;
@@ -57,7 +59,10 @@ public final class IngestBatch {
     public void add(String measure, SortedMap<String, String> tags, long timestampMillis, Map<String, Number> fields, int origin) {
         MeasurePoints points = measures.computeIfAbsent(measure, MeasurePoints::new);
         fields.forEach((name, value) -> points.fields.putIfAbsent(name, type(value)));
-        points.tagNames.addAll(tags.keySet());
+        if (tags != points.lastTags) {
+            points.tagNames.addAll(tags.keySet());
+            points.lastTags = tags;
+        }
         points.points.add(new Point(tags, timestampMillis, fields, origin));
         size++;
     }

@@ -3,6 +3,7 @@ package dev.banyan.http.internal.ingest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -142,8 +143,8 @@ public final class SchemalessWriter {
         measure.tags().forEach(t -> tags.add(t.name()));
         List<DataPoint> points = new ArrayList<>(incoming.points.size());
         int[] origins = new int[incoming.points.size()];
-        SortedMap<String, String> lastTags = null;
-        Map<String, String> lastStored = null;
+        // Points of one series share their tag map (protocols pass one per series): build the stored tags once per series.
+        Map<SortedMap<String, String>, Map<String, String>> storedTags = new IdentityHashMap<>();
         for (IngestBatch.Point point : incoming.points) {
             String problem = check(measure, schemaless, fields, tags, point);
             if (problem != null) {
@@ -154,13 +155,10 @@ public final class SchemalessWriter {
                 refused.put(point.origin(), message);
                 continue;
             }
-            // Points of one series share their tag map: build the stored tags once per series.
-            if (point.tags() != lastTags) {
-                lastTags = point.tags();
-                lastStored = schemaless ? SchemalessLayout.storedTags(point.tags()) : Map.copyOf(point.tags());
-            }
+            Map<String, String> stored = storedTags.computeIfAbsent(point.tags(),
+                    labels -> schemaless ? SchemalessLayout.storedTags(labels) : Map.copyOf(labels));
             origins[points.size()] = point.origin();
-            points.add(new DataPoint(point.timestampMillis(), lastStored, point.fields()));
+            points.add(new DataPoint(point.timestampMillis(), stored, point.fields()));
         }
         return new Prepared(measure.name(), points, origins);
     }
@@ -168,30 +166,34 @@ public final class SchemalessWriter {
     /** Null if the point fits the measure; else why not. A field the point lacks is absent from it. */
     private static String check(Measure measure, boolean schemaless, Map<String, FieldSpec.FieldType> fields, Set<String> tags,
             IngestBatch.Point point) {
-        String self = "measure " + measure.group() + "/" + measure.name();
         for (Map.Entry<String, Number> field : point.fields().entrySet()) {
             FieldSpec.FieldType declared = fields.get(field.getKey());
             if (declared == null) {
-                return "field '" + field.getKey() + "' is not a field of " + self + " (fields: " + fields.keySet() + ")";
+                return "field '" + field.getKey() + "' is not a field of " + self(measure) + " (fields: " + fields.keySet() + ")";
             }
             if (declared != IngestBatch.type(field.getValue())) {
-                return "field '" + field.getKey() + "' is " + IngestBatch.typeName(field.getValue()) + " but " + self
+                return "field '" + field.getKey() + "' is " + IngestBatch.typeName(field.getValue()) + " but " + self(measure)
                         + " stores it as " + declared;
             }
         }
         if (!schemaless) {
             for (String tag : point.tags().keySet()) {
                 if (!tags.contains(tag)) {
-                    return "tag '" + tag + "' is not declared by " + self + " (tags: " + tags + ")";
+                    return "tag '" + tag + "' is not declared by " + self(measure) + " (tags: " + tags + ")";
                 }
             }
             for (String entity : measure.entity()) {
                 if (!point.tags().containsKey(entity)) {
-                    return "missing tag '" + entity + "', which identifies the series of " + self;
+                    return "missing tag '" + entity + "', which identifies the series of " + self(measure);
                 }
             }
         }
         return null;
+    }
+
+    /** The measure as refusals name it (built only for a refusal). */
+    private static String self(Measure measure) {
+        return "measure " + measure.group() + "/" + measure.name();
     }
 
     private long writeWhole(String group, Prepared prepared, IngestBatch batch) {

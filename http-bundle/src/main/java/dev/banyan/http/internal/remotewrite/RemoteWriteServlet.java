@@ -81,11 +81,11 @@ public final class RemoteWriteServlet extends RemoteProtocolServlet {
     /** Checks every series and groups the samples by metric; the first series that breaks a rule refuses the request. */
     static IngestBatch toBatch(WriteRequest write) {
         IngestBatch batch = new IngestBatch(i -> "series " + i + " " + PrometheusNames.describe(write.getTimeseries(i)));
+        Set<String> validNames = new HashSet<>(); // the series of a request repeat their label names: check each once
         for (int i = 0; i < write.getTimeseriesCount(); i++) {
             TimeSeries series = write.getTimeseries(i);
-            String where = batch.describe(i);
             if (series.getHistogramsCount() > 0) {
-                throw ApiException.badData(where + ": native histograms are not part of remote write 1.0 and are not "
+                throw ApiException.badData(batch.describe(i) + ": native histograms are not part of remote write 1.0 and are not "
                         + "stored; turn off send_native_histograms");
             }
             String metric = null;
@@ -94,27 +94,30 @@ public final class RemoteWriteServlet extends RemoteProtocolServlet {
             for (Label label : series.getLabelsList()) {
                 String name = label.getName();
                 if (!names.add(name)) {
-                    throw ApiException.badData(where + ": label " + name + " appears twice");
+                    throw ApiException.badData(batch.describe(i) + ": label " + name + " appears twice");
                 }
                 if (name.equals(PrometheusNames.METRIC_NAME_LABEL)) {
                     metric = label.getValue();
-                } else if (!PrometheusNames.isLabelName(name)) {
-                    throw ApiException.badData(where + ": '" + name + "' is not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*, "
+                } else if (!validNames.contains(name) && !PrometheusNames.isLabelName(name)) {
+                    throw ApiException.badData(batch.describe(i) + ": '" + name + "' is not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*, "
                             + "at most 255 characters)");
-                } else if (!label.getValue().isEmpty()) {
-                    labels.put(name, label.getValue()); // an empty value is the same as no label
+                } else {
+                    validNames.add(name);
+                    if (!label.getValue().isEmpty()) {
+                        labels.put(name, label.getValue()); // an empty value is the same as no label
+                    }
                 }
             }
             if (metric == null || metric.isEmpty()) {
-                throw ApiException.badData(where + ": no metric name (label __name__)");
+                throw ApiException.badData(batch.describe(i) + ": no metric name (label __name__)");
             }
             if (!PrometheusNames.isMetricName(metric)) {
-                throw ApiException.badData(where + ": '" + metric + "' is not a valid metric name ([a-zA-Z_:][a-zA-Z0-9_:]*, "
+                throw ApiException.badData(batch.describe(i) + ": '" + metric + "' is not a valid metric name ([a-zA-Z_:][a-zA-Z0-9_:]*, "
                         + "at most 255 characters)");
             }
             String tooLarge = SeriesTextLimit.sizeProblem(metric, labels);
             if (tooLarge != null) {
-                throw ApiException.badData(where + ": " + tooLarge);
+                throw ApiException.badData(batch.describe(i) + ": " + tooLarge);
             }
             for (Sample sample : series.getSamplesList()) {
                 batch.add(metric, labels, sample.getTimestamp(), Map.of(SchemalessLayout.VALUE_FIELD, sample.getValue()), i);

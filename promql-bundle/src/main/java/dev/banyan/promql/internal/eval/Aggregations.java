@@ -1,6 +1,7 @@
 package dev.banyan.promql.internal.eval;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,10 +37,35 @@ final class Aggregations {
     }
 
     /**
+     * Each series' group key, computed once per aggregation rather than once per step (the grouping
+     * does not change between steps, the series seldom do); equal keys are one instance, so finding a
+     * sample's group compares references, not label arrays.
+     */
+    static final class GroupKeys {
+        private final Map<Labels, Labels> bySeries = new HashMap<>();
+        private final Map<Labels, Labels> instances = new HashMap<>();
+
+        Labels of(Aggregate agg, List<String> grouping, Labels series) {
+            Labels key = bySeries.get(series);
+            if (key == null) {
+                key = instances.computeIfAbsent(groupKey(agg, grouping, series), k -> k);
+                bySeries.put(series, key);
+            }
+            return key;
+        }
+    }
+
+    private static Labels groupKey(Aggregate agg, List<String> grouping, Labels metric) {
+        return agg.without() ? LabelSets.without(metric, withName(grouping)) : LabelSets.keep(metric, grouping);
+    }
+
+    /**
      * @param param the step's scalar parameter (topk, bottomk, quantile), ignored otherwise
      * @param label the label of count_values, null otherwise
+     * @param keys  the group keys of the series met so far, kept across the steps of one aggregation
      */
-    static List<Sample> aggregate(Aggregate agg, List<Sample> vector, double param, String label, long timeMs) {
+    static List<Sample> aggregate(Aggregate agg, List<Sample> vector, double param, String label, long timeMs,
+            GroupKeys keys) {
         AggregateOp op = agg.op();
         List<String> grouping = new ArrayList<>(agg.grouping());
         long k = 1;
@@ -63,10 +89,13 @@ final class Aggregations {
         Map<Labels, Group> groups = new LinkedHashMap<>();
         for (Sample s : vector) {
             Labels metric = s.labels();
+            Labels key;
             if (op == AggregateOp.COUNT_VALUES) {
                 metric = LabelSets.with(metric, label, QueryResult.formatValue(s.value()));
+                key = groupKey(agg, grouping, metric); // labels that include the value: not worth keeping
+            } else {
+                key = keys.of(agg, grouping, metric);
             }
-            Labels key = agg.without() ? LabelSets.without(metric, withName(grouping)) : LabelSets.keep(metric, grouping);
             Group group = groups.get(key);
             if (group == null) {
                 Labels groupLabels = agg.without() ? LabelSets.without(metric, withName(grouping))

@@ -343,10 +343,11 @@ public final class Evaluator {
         Value param = a.param() == null ? null : eval(a.param());
         List<List<Sample>> in = ((Vectors) eval(a.expr())).steps();
         List<List<Sample>> out = newSteps();
+        Aggregations.GroupKeys keys = new Aggregations.GroupKeys();
         for (int i = 0; i < steps.length; i++) {
             double p = param instanceof Scalars s ? s.values()[i] : Double.NaN;
             String label = param instanceof Str s ? s.value() : null;
-            out.set(i, requireUniqueAtStep(Aggregations.aggregate(a, in.get(i), p, label, steps[i])));
+            out.set(i, requireUniqueAtStep(Aggregations.aggregate(a, in.get(i), p, label, steps[i], keys)));
         }
         return new Vectors(out);
     }

@@ -31,6 +31,7 @@ import dev.banyan.storage.api.AggregateFunction;
 import dev.banyan.storage.api.AggregateRow;
 import dev.banyan.storage.api.Query;
 import dev.banyan.storage.api.SeriesRows;
+import dev.banyan.storage.api.TagMatcher;
 import dev.banyan.storage.api.TimeRange;
 
 /**
@@ -166,14 +167,26 @@ public final class MeasureSeriesSource implements SeriesSource {
         return query == null ? List.of() : call(g, () -> measures.query(g, query).rows());
     }
 
-    /** {@code query} restricted by the matchers' non-empty equalities, or null if the measure lacks such a label. */
+    /**
+     * {@code query} restricted by the matchers on the measure's tags, so the storage selects the series
+     * through its postings instead of returning every series of the measure; null if an equality
+     * names a label the measure lacks (no series has it). Matchers on {@code __name__}, on the entity
+     * tag and on labels the measure lacks stay with the caller's check of each series' labels.
+     */
     private static Query withEqualities(Query query, Measure measure, List<LabelMatcher> matchers) {
         for (LabelMatcher m : matchers) {
-            if (m.type() == LabelMatcher.Type.EQUAL && !m.name().equals(Labels.METRIC_NAME) && !m.value().isEmpty()) {
-                if (measure.tags().stream().map(TagSpec::name).noneMatch(m.name()::equals)) {
+            if (m.name().equals(Labels.METRIC_NAME) || m.name().equals(SchemalessLayout.ENTITY_TAG)) {
+                continue;
+            }
+            boolean declared = measure.tags().stream().map(TagSpec::name).anyMatch(m.name()::equals);
+            if (m.type() == LabelMatcher.Type.EQUAL && !m.value().isEmpty()) {
+                if (!declared) {
                     return null; // no series of this metric has that label
                 }
                 query = query.where(m.name(), m.value());
+            } else if (declared) {
+                // Both sides read an absent label as "" and compile RE2 the same way (LabelMatcher#compile).
+                query = query.match(TagMatcher.of(m.name(), TagMatcher.Op.valueOf(m.type().name()), m.value()));
             }
         }
         return query;
