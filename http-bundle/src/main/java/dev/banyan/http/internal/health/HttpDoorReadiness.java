@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -80,17 +79,20 @@ public final class HttpDoorReadiness implements ReadinessCheck {
             return "HTTP: Pax Web has no endpoint: nothing listens (see its log and etc/org.ops4j.pax.web.cfg)";
         }
         for (String endpoint : endpoints) {
+            // Pax Web publishes scheme://host:port/ per listening connector, and "/" while none is started.
+            int scheme = endpoint.indexOf("://");
+            String hostPort = scheme < 0 ? "" : endpoint.substring(scheme + 3).replaceAll("/.*$", "");
+            int colon = hostPort.lastIndexOf(':');
+            if (colon < 0) {
+                continue;
+            }
             try {
-                URI uri = URI.create(endpoint);
-                if (uri.getPort() < 0) {
-                    continue;
-                }
-                InetAddress host = InetAddress.getByName(uri.getHost());
+                InetAddress host = InetAddress.getByName(hostPort.substring(0, colon).replace("[", "").replace("]", ""));
                 if (host.isAnyLocalAddress()) {
                     host = InetAddress.getLoopbackAddress();
                 }
                 try (Socket socket = new Socket()) {
-                    socket.connect(new InetSocketAddress(host, uri.getPort()), CONNECT_TIMEOUT_MS);
+                    socket.connect(new InetSocketAddress(host, Integer.parseInt(hostPort.substring(colon + 1))), CONNECT_TIMEOUT_MS);
                     return null;
                 }
             } catch (IOException | IllegalArgumentException notListening) {
