@@ -20,6 +20,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.http.runtime.HttpServiceRuntime;
+import org.osgi.service.http.runtime.HttpServiceRuntimeConstants;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardContextSelect;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
@@ -74,13 +75,16 @@ public final class PrometheusQueryServlet extends ApiServlet {
     }
 
     /**
-     * @param whiteboard held only so that a restart of Pax Web's runtime (a port change re-creates it)
-     *                   unregisters this servlet and registers it afresh once the runtime is back:
-     *                   Pax Web 8 lost this servlet for good when it re-processed it before
-     *                   re-adding Banyan's context, which lives in another bundle
+     * @param whiteboard held only while Pax Web's server is started (its runtime publishes an
+     *                   {@code osgi.http.endpoint} URL then, and "/" while stopped): a restart of the
+     *                   server (a port change) unregisters this servlet and registers it afresh once the
+     *                   server is back. Pax Web 8 re-processing the servlet itself lost it for good when
+     *                   it came before Banyan's context, which another bundle registers.
      */
     @Activate
-    public PrometheusQueryServlet(@Reference PromQLEngine engine, @Reference HttpServiceRuntime whiteboard, Limits config) {
+    public PrometheusQueryServlet(@Reference PromQLEngine engine,
+            @Reference(target = "(" + HttpServiceRuntimeConstants.HTTP_SERVICE_ENDPOINT + "=*://*)") HttpServiceRuntime whiteboard,
+            Limits config) {
         this.engine = engine;
         this.config = config;
     }
