@@ -33,6 +33,17 @@ public class KarafReadinessTest {
             new BadValue("dev.banyan.failfast", "exitStatus", "one", "a whole number"),
             new BadValue("dev.banyan.schema.registry", "onInitTimeoutSeconds", "0", "at least 1"));
 
+    /**
+     * Values of the right type that a component could not use (whitespace a component reads as part
+     * of the value, a data root that cannot be created, a realm that does not exist): refused like
+     * any bad value.
+     */
+    private static final List<BadValue> UNUSABLE_VALUES = List.of(
+            new BadValue("dev.banyan.server", "durability", "FSYNC ", "one of FSYNC, OS"),
+            new BadValue("dev.banyan.http", "strict", "true ", "true or false"),
+            new BadValue("dev.banyan.storage", "dataRoot", "/proc/nope", "a directory this server can create and write"),
+            new BadValue("dev.banyan.http", "realm", "karfa", "the name of a registered JAAS realm"));
+
     @Rule
     public TemporaryFolder tmp = new TemporaryFolder();
 
@@ -58,6 +69,22 @@ public class KarafReadinessTest {
                 assertTrue(lines.get(0), lines.get(0).contains("ERROR") && lines.get(0).contains(bad.allowed())
                         && lines.get(0).contains("The previous configuration of " + bad.pid() + " stays in force"));
             }
+            for (BadValue bad : UNUSABLE_VALUES) {
+                karaf.configure(bad.pid(), bad.key(), bad.value());
+                String rejected = "Configuration " + bad.pid() + " rejected:";
+                String named = bad.key() + " = '" + bad.value() + "' is not allowed";
+                try {
+                    dev.banyan.testsupport.Await.until(rejected + " " + named, Duration.ofSeconds(60),
+                            () -> karaf.output().lines().anyMatch(l -> l.contains(rejected) && l.contains(named)));
+                } catch (AssertionError e) {
+                    throw new AssertionError(e.getMessage() + "; output:\n" + karaf.output(), e);
+                }
+                List<String> lines = karaf.output().lines().filter(l -> l.contains(rejected) && l.contains(named)).toList();
+                assertEquals("one ERROR line: " + lines, 1, lines.size());
+                assertTrue(lines.get(0), lines.get(0).contains("ERROR") && lines.get(0).contains(bad.allowed()));
+            }
+            assertFalse("no component failed on a value the guard let through:\n" + karaf.output(),
+                    karaf.output().contains("No enum constant"));
             // The previous configuration is in force: the group serves with its storage, writes succeed.
             karaf.awaitAnswer("banyan:status", Duration.ofSeconds(60));
             assertOk(karaf.client("banyan:write --tags host=h1 --fields value=1.5 g cpu"), "Wrote 1 point");
@@ -81,6 +108,27 @@ public class KarafReadinessTest {
             assertEquals("exactly one FATAL line; output:\n" + karaf.output(), 1, fatal.size());
             for (BadValue bad : BAD_VALUES) {
                 String named = bad.pid() + ": " + bad.key() + " = '" + bad.value() + "'";
+                assertTrue("'" + named + "' in: " + fatal.get(0), fatal.get(0).contains(named));
+            }
+            assertFalse("never announced serving:\n" + karaf.output(), karaf.output().contains("serving"));
+        }
+    }
+
+    @Test
+    public void r11_valuesAComponentCannotUseStopTheServerAtBootWithOneFatalLine() throws Exception {
+        List<BadValue> atBoot = List.of(UNUSABLE_VALUES.get(0), UNUSABLE_VALUES.get(2),
+                new BadValue("dev.banyan.failfast", "exitStatus", "3 ", "a whole number"));
+        try (KarafInstance karaf = KarafInstance.create(tmp.newFolder("unusable").toPath())) {
+            for (BadValue bad : atBoot) {
+                karaf.configure(bad.pid(), bad.key(), bad.value());
+            }
+            karaf.start();
+            int status = karaf.awaitExit(Duration.ofSeconds(120));
+            assertNotEquals("exit status; output:\n" + karaf.output(), 0, status);
+            List<String> fatal = karaf.fatalLines();
+            assertEquals("exactly one FATAL line; output:\n" + karaf.output(), 1, fatal.size());
+            for (BadValue bad : atBoot) {
+                String named = bad.pid() + ": " + bad.key() + " = '" + bad.value() + "' is not allowed";
                 assertTrue("'" + named + "' in: " + fatal.get(0), fatal.get(0).contains(named));
             }
             assertFalse("never announced serving:\n" + karaf.output(), karaf.output().contains("serving"));

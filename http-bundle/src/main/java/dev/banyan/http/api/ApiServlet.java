@@ -36,6 +36,8 @@ public abstract class ApiServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ApiServlet.class);
     private static final JsonFactory JSON = new JsonFactory();
+    /** What a 503 asks a client to wait before retrying (components restart within seconds). */
+    private static final String RETRY_AFTER_SECONDS = "1";
 
     /** Writes one JSON value with Jackson's streaming generator. */
     @FunctionalInterface
@@ -70,7 +72,25 @@ public abstract class ApiServlet extends HttpServlet {
             return; // the status line is gone already; the client sees a truncated body
         }
         response.reset();
+        if (e.status() == 503) {
+            response.setHeader("Retry-After", RETRY_AFTER_SECONDS);
+        }
         writeError(request, response, e);
+    }
+
+    /**
+     * {@code service}, or 503 {@code unavailable} (with Retry-After) naming {@code what} while it is
+     * away: a node whose components start or restart is not serving yet, which a client must retry,
+     * never a 404 that tells it the endpoint does not exist.
+     *
+     * @throws ApiException 503 when {@code service} is null
+     */
+    protected static <T> T serving(T service, String what) {
+        if (service == null) {
+            throw ApiException.unavailable("Banyan is not serving: " + what + " is not running (starting or restarting); "
+                    + "retry", null);
+        }
+        return service;
     }
 
     /** Writes the error response; the default is the Prometheus JSON envelope with the exception's status. */

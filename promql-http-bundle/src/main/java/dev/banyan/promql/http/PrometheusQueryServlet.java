@@ -17,7 +17,12 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.http.runtime.HttpServiceRuntime;
+import org.osgi.service.http.runtime.HttpServiceRuntimeConstants;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardContextSelect;
+import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -42,6 +47,7 @@ import dev.banyan.promql.api.SeriesSource;
  */
 @Component(service = Servlet.class, configurationPid = PrometheusQueryServlet.Limits.PID, immediate = true)
 @HttpWhiteboardContextSelect(BanyanHttp.CONTEXT_SELECT)
+@HttpWhiteboardServletName("banyan-prometheus-query")
 @HttpWhiteboardServletPattern({"/api/v1/query", "/api/v1/query_range", "/api/v1/series", "/api/v1/labels",
         "/api/v1/label/*", "/api/v1/metadata", "/api/v1/status/buildinfo", "/api/v1/query_exemplars"})
 public final class PrometheusQueryServlet extends ApiServlet {
@@ -52,7 +58,9 @@ public final class PrometheusQueryServlet extends ApiServlet {
     static final String PROMETHEUS_VERSION = "2.42.0";
 
     private final transient PromQLEngine engine;
-    private final transient SeriesSource source;
+    /** Optional: while it restarts with the node's components this endpoint stays and answers 503, never 404. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private transient volatile SeriesSource source;
     private volatile transient Limits config;
 
     /** The query limits of PID {@value #PID} (documented, with the group, by the PromQL bundle's metatype). */
@@ -66,11 +74,23 @@ public final class PrometheusQueryServlet extends ApiServlet {
         long lookbackDeltaMs() default 300_000;
     }
 
+    /**
+     * @param whiteboard held only while Pax Web's server is started (its runtime publishes an
+     *                   {@code osgi.http.endpoint} URL then, and "/" while stopped): a restart of the
+     *                   server (a port change) unregisters this servlet and registers it afresh once the
+     *                   server is back. Pax Web 8 re-processing the servlet itself lost it for good when
+     *                   it came before Banyan's context, which another bundle registers.
+     */
     @Activate
-    public PrometheusQueryServlet(@Reference PromQLEngine engine, @Reference SeriesSource source, Limits config) {
+    public PrometheusQueryServlet(@Reference PromQLEngine engine,
+            @Reference(target = "(" + HttpServiceRuntimeConstants.HTTP_SERVICE_ENDPOINT + "=*://*)") HttpServiceRuntime whiteboard,
+            Limits config) {
         this.engine = engine;
-        this.source = source;
         this.config = config;
+    }
+
+    private SeriesSource source() {
+        return serving(source, "the series source (PromQL over the measure service)");
     }
 
     @Modified
@@ -136,7 +156,7 @@ public final class PrometheusQueryServlet extends ApiServlet {
         QueryLimits limits = limits(request);
         QueryResult result;
         try {
-            result = engine.instantQuery(source, expr, time, limits);
+            result = engine.instantQuery(source(), expr, time, limits);
         } catch (QueryException e) {
             throw apiError(e);
         }
@@ -151,7 +171,7 @@ public final class PrometheusQueryServlet extends ApiServlet {
         QueryLimits limits = limits(request);
         QueryResult result;
         try {
-            result = engine.rangeQuery(source, expr, start, end, step, limits);
+            result = engine.rangeQuery(source(), expr, start, end, step, limits);
         } catch (QueryException e) {
             throw apiError(e);
         }
@@ -225,7 +245,7 @@ public final class PrometheusQueryServlet extends ApiServlet {
         Set<Labels> found = new TreeSet<>();
         try {
             for (List<LabelMatcher> matchers : sets) {
-                found.addAll(source.series(matchers, start, end));
+                found.addAll(source().series(matchers, start, end));
             }
         } catch (QueryException e) {
             throw apiError(e);
@@ -257,7 +277,7 @@ public final class PrometheusQueryServlet extends ApiServlet {
         Set<String> names = new TreeSet<>();
         if (sets.isEmpty()) {
             try {
-                names.addAll(source.labelNames(start, end));
+                names.addAll(source().labelNames(start, end));
             } catch (QueryException e) {
                 throw apiError(e);
             }
@@ -286,7 +306,7 @@ public final class PrometheusQueryServlet extends ApiServlet {
         Set<String> values = new TreeSet<>();
         if (sets.isEmpty()) {
             try {
-                values.addAll(source.labelValues(name, start, end));
+                values.addAll(source().labelValues(name, start, end));
             } catch (QueryException e) {
                 throw apiError(e);
             }

@@ -15,6 +15,8 @@ import javax.servlet.http.HttpServletResponse;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardContextSelect;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
@@ -53,12 +55,13 @@ public final class InfluxWriteServlet extends ApiServlet {
     private static final int NAMED_REFUSALS = 10;
 
     private final transient HttpSettings settings;
-    private final transient SchemalessWriter writer;
+    /** Optional: while it restarts with the node's components this endpoint stays and answers 503, never 404. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private transient volatile SchemalessWriter writer;
 
     @Activate
-    public InfluxWriteServlet(@Reference HttpSettings settings, @Reference SchemalessWriter writer) {
+    public InfluxWriteServlet(@Reference HttpSettings settings) {
         this.settings = settings;
-        this.writer = writer;
     }
 
     @Override
@@ -103,7 +106,7 @@ public final class InfluxWriteServlet extends ApiServlet {
         }
         long written = 0;
         if (batch.size() > 0) {
-            SchemalessWriter.Outcome outcome = writer.writeValid(database, batch, "influx");
+            SchemalessWriter.Outcome outcome = serving(writer, "the measure service").writeValid(database, batch, "influx");
             refused.putAll(outcome.refused());
             written = outcome.written();
         }

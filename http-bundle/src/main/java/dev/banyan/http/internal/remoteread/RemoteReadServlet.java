@@ -9,6 +9,8 @@ import javax.servlet.http.HttpServletResponse;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardContextSelect;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
@@ -46,12 +48,13 @@ public final class RemoteReadServlet extends RemoteProtocolServlet {
     private static final long serialVersionUID = 1L;
 
     private final transient HttpSettings settings;
-    private final transient PrometheusSeries series;
+    /** Optional: while it restarts with the node's components this endpoint stays and answers 503, never 404. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private transient volatile PrometheusSeries series;
 
     @Activate
-    public RemoteReadServlet(@Reference HttpSettings settings, @Reference PrometheusSeries series) {
+    public RemoteReadServlet(@Reference HttpSettings settings) {
         this.settings = settings;
-        this.series = series;
     }
 
     @Override
@@ -72,7 +75,7 @@ public final class RemoteReadServlet extends RemoteProtocolServlet {
         ReadResponse.Builder answer = ReadResponse.newBuilder();
         for (int i = 0; i < read.getQueriesCount(); i++) {
             Query query = read.getQueries(i);
-            answer.addResults(QueryResult.newBuilder().addAllTimeseries(series.select(group, query.getMatchersList(),
+            answer.addResults(QueryResult.newBuilder().addAllTimeseries(serving(series, "the measure service").select(group, query.getMatchersList(),
                     query.getStartTimestampMs(), query.getEndTimestampMs(), budget, "query " + i)));
         }
         byte[] body = Snappy.compress(answer.build().toByteArray());

@@ -13,6 +13,8 @@ import javax.servlet.http.HttpServletResponse;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardContextSelect;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
@@ -55,12 +57,13 @@ public final class RemoteWriteServlet extends RemoteProtocolServlet {
     private static final long serialVersionUID = 1L;
 
     private final transient HttpSettings settings;
-    private final transient SchemalessWriter writer;
+    /** Optional: while it restarts with the node's components this endpoint stays and answers 503, never 404. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private transient volatile SchemalessWriter writer;
 
     @Activate
-    public RemoteWriteServlet(@Reference HttpSettings settings, @Reference SchemalessWriter writer) {
+    public RemoteWriteServlet(@Reference HttpSettings settings) {
         this.settings = settings;
-        this.writer = writer;
     }
 
     @Override
@@ -74,7 +77,7 @@ public final class RemoteWriteServlet extends RemoteProtocolServlet {
             throw ApiException.badData("the body is not a protobuf WriteRequest: " + e.getMessage());
         }
         String group = QueryString.parse(request.getQueryString()).getOrDefault("group", current.group());
-        writer.writeAll(group, toBatch(write), "remote_write");
+        serving(writer, "the measure service").writeAll(group, toBatch(write), "remote_write");
         response.setStatus(204);
     }
 

@@ -31,7 +31,7 @@ final class ConfigurationCheck {
      *         ({@code durability = 'fsync' is not allowed (not a valid option): one of FSYNC, OS}); empty if
      *         every property is good
      */
-    static Map<String, String> problems(ObjectClassDefinition ocd, Dictionary<String, ?> properties) {
+    static Map<String, String> problems(String pid, ObjectClassDefinition ocd, Dictionary<String, ?> properties) {
         Map<String, AttributeDefinition> known = new LinkedHashMap<>();
         for (AttributeDefinition ad : ocd.getAttributeDefinitions(ObjectClassDefinition.ALL)) {
             known.put(ad.getID(), ad);
@@ -49,8 +49,16 @@ final class ConfigurationCheck {
             }
             for (String text : texts(value)) {
                 String verdict = verdict(ad, text);
+                String allowed = allowed(ad);
+                if (verdict == null) {
+                    UsableValues.Refusal refusal = UsableValues.refusal(pid, key, text);
+                    if (refusal != null) {
+                        verdict = refusal.why();
+                        allowed = refusal.allowed();
+                    }
+                }
                 if (verdict != null) {
-                    problems.merge(key, key + " = '" + text + "' is not allowed (" + verdict + "): " + allowed(ad),
+                    problems.merge(key, key + " = '" + text + "' is not allowed (" + verdict + "): " + allowed,
                             (first, next) -> first + "; " + next);
                 }
             }
@@ -58,12 +66,19 @@ final class ConfigurationCheck {
         return problems;
     }
 
-    /** Null if {@code text} is a good value of {@code ad}, else why not. */
+    /**
+     * Null if {@code text} is a good value of {@code ad}, else why not. A value is checked exactly as
+     * written: components read it as written (Felix SCR turns {@code "FSYNC "} into no enum constant,
+     * {@code "true "} into false), so surrounding whitespace is refused rather than trimmed here only.
+     */
     private static String verdict(AttributeDefinition ad, String text) {
+        if (!text.equals(text.strip())) {
+            return "leading or trailing whitespace";
+        }
         if (ad.getType() == AttributeDefinition.STRING && options(ad) == null) {
             return null; // free text, the empty string included
         }
-        String result = ad.validate(text.strip());
+        String result = ad.validate(text);
         if (result == null || result.isEmpty()) {
             return null;
         }

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,6 +55,8 @@ public final class ConfigurationGuard implements ConfigurationPlugin {
     /** Set in the JVM once the boot check ran: a guard started later (a bundle update) is not at boot. */
     private static final String BOOT_CHECKED = "dev.banyan.configuration.bootChecked";
     private static final Logger LOG = LoggerFactory.getLogger(ConfigurationGuard.class);
+    /** How long a JAAS realm named at boot may take to be registered. */
+    private static final long REALM_GRACE_MS = 30_000;
 
     @Reference
     private MetaTypeService metatype;
@@ -74,7 +77,7 @@ public final class ConfigurationGuard implements ConfigurationPlugin {
     void activate(BundleContext context) throws IOException, InvalidSyntaxException {
         this.context = context;
         boolean boot = System.getProperties().putIfAbsent(BOOT_CHECKED, "true") == null;
-        List<String> problems = new ArrayList<>();
+        Map<String, Map<String, String>> bootProblems = new LinkedHashMap<>();
         Configuration[] stored = configurationAdmin.listConfigurations("(" + Constants.SERVICE_PID + "=" + PID_PREFIX + "*)");
         for (Configuration configuration : stored == null ? new Configuration[0] : stored) {
             String pid = configuration.getPid();
@@ -83,18 +86,47 @@ public final class ConfigurationGuard implements ConfigurationPlugin {
             if (bad.isEmpty()) {
                 accepted.put(pid, copy(properties));
             } else if (boot) {
-                problems.add(pid + ": " + String.join("; ", bad.values()));
+                bootProblems.put(pid, bad);
             } else {
                 report(pid, bad);
             }
         }
-        if (!problems.isEmpty()) {
+        if (!bootProblems.isEmpty()) {
             // Off the DS thread: fail-fast stops the framework, which waits for activations to end.
-            Thread fatal = new Thread(() -> failFast.fail("configuration", PermanentErrors.asPermanent(
-                    new IllegalArgumentException("invalid configuration " + String.join("; ", problems)))), "banyan-configuration-guard");
+            Thread fatal = new Thread(() -> failAtBoot(bootProblems), "banyan-configuration-guard");
             fatal.setDaemon(true);
             fatal.start();
         }
+    }
+
+    /**
+     * One FATAL line naming every bad value found at boot. A JAAS realm may be registered by its
+     * bundle a moment after this guard starts, so while a missing realm is the only problem it is
+     * looked for again for {@link #REALM_GRACE_MS}.
+     */
+    private void failAtBoot(Map<String, Map<String, String>> problems) {
+        long deadline = System.currentTimeMillis() + REALM_GRACE_MS;
+        while (onlyRealm(problems) && System.currentTimeMillis() < deadline) {
+            try {
+                Thread.sleep(250);
+                Dictionary<String, Object> properties = configurationAdmin.getConfiguration(UsableValues.REALM_PID, null).getProperties();
+                if (properties != null && problems(UsableValues.REALM_PID, properties).isEmpty()) {
+                    accepted.put(UsableValues.REALM_PID, copy(properties));
+                    return;
+                }
+            } catch (IOException | InterruptedException e) {
+                break;
+            }
+        }
+        List<String> texts = new ArrayList<>();
+        problems.forEach((pid, bad) -> texts.add(pid + ": " + String.join("; ", bad.values())));
+        failFast.fail("configuration", PermanentErrors.asPermanent(
+                new IllegalArgumentException("invalid configuration " + String.join("; ", texts))));
+    }
+
+    private static boolean onlyRealm(Map<String, Map<String, String>> problems) {
+        return problems.size() == 1 && problems.containsKey(UsableValues.REALM_PID)
+                && problems.get(UsableValues.REALM_PID).keySet().equals(java.util.Set.of(UsableValues.REALM_PROPERTY));
     }
 
     @Override
@@ -133,7 +165,7 @@ public final class ConfigurationGuard implements ConfigurationPlugin {
     }
 
     private Map<String, String> problems(String pid, Dictionary<String, ?> properties) {
-        return definition(pid).map(ocd -> ConfigurationCheck.problems(ocd, properties)).orElse(Map.of());
+        return definition(pid).map(ocd -> ConfigurationCheck.problems(pid, ocd, properties)).orElse(Map.of());
     }
 
     /** The metatype a Banyan bundle declares for {@code pid}; none for a PID nobody describes. */

@@ -2,6 +2,7 @@ package dev.banyan.schema.internal.osgi;
 
 import java.lang.management.ManagementFactory;
 import java.util.EnumSet;
+import java.util.List;
 
 import javax.management.JMException;
 import javax.management.MBeanServer;
@@ -17,6 +18,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +28,7 @@ import dev.banyan.schema.api.FailFast;
 import dev.banyan.schema.api.GroupDatabaseSupplier;
 import dev.banyan.schema.api.HandlerRegistration;
 import dev.banyan.schema.api.Kind;
+import dev.banyan.schema.api.ReadinessCheck;
 import dev.banyan.schema.api.SchemaRegistry;
 import dev.banyan.schema.api.SchemaRepository;
 import dev.banyan.schema.internal.repository.Repository;
@@ -52,6 +56,10 @@ public final class SchemaRepositoryComponent {
     @Reference
     private FailFast failFast;
 
+    /** [R11] The node's other parts that readiness includes (the HTTP door when the http bundle runs). */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    private volatile List<ReadinessCheck> readinessChecks = List.of();
+
     /**
      * [R11] Mandatory: without storage this node serves nothing, and it never pretends otherwise (a
      * storage bundle leaving must not turn a data node "portable"). Greedy: a new supplier (a bundle
@@ -71,6 +79,7 @@ public final class SchemaRepositoryComponent {
     @Activate
     void activate(BundleContext context) {
         repository = new Repository(registry, supplier, failFast, RetryPolicy.defaults());
+        repository.readinessChecks(() -> readinessChecks);
         registerMBean();
         if (failFast.hasFailed() || context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).getState() == Bundle.STOPPING) {
             // [R11] After a FATAL, or while the framework stops, nothing boots or announces serving again.

@@ -36,7 +36,7 @@ public final class StorageDataRoot {
     }
 
     /** The data root as the engine resolves it: as configured, else {@code <karaf.data>/banyan} in Karaf, else {@code ./banyan-data}. */
-    static Path resolve(String dataRoot) {
+    public static Path resolve(String dataRoot) {
         String karafData = System.getProperty("karaf.data");
         Path root = !dataRoot.isBlank() ? Path.of(dataRoot.strip())
                 : karafData != null ? Path.of(karafData, "banyan") : Path.of("banyan-data");

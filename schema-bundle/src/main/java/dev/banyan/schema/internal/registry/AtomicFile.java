@@ -13,7 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
 /** [R2] Replaces a file so that a crash leaves either the old or the new content: temp, fsync, rename, fsync dir. */
-final class AtomicFile {
+public final class AtomicFile {
 
     private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
@@ -38,6 +38,29 @@ final class AtomicFile {
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         try (FileChannel dirChannel = FileChannel.open(dir, StandardOpenOption.READ)) {
             dirChannel.force(true);
+        }
+    }
+
+    /**
+     * [R11] Null if files can be written in {@code dir} as {@link #write} does (creating it if
+     * missing), else why not, naming the directory. Creates and deletes a file in {@code dir}, or in
+     * its nearest existing ancestor when it does not exist yet (so the check leaves nothing behind):
+     * root may not be able to write where permissions say it can.
+     */
+    public static String cannotWrite(Path dir) {
+        Path existing = dir.toAbsolutePath();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        try {
+            if (existing == null) {
+                throw new IOException("no part of the path exists");
+            }
+            Path probe = Files.createTempFile(existing, ".probe-", ".tmp", attributes("rw-------"));
+            Files.delete(probe);
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return "cannot create and write " + dir + ": " + e;
         }
     }
 

@@ -18,6 +18,7 @@ import dev.banyan.schema.api.Group;
 import dev.banyan.schema.api.HandlerRegistration;
 import dev.banyan.schema.api.Kind;
 import dev.banyan.schema.api.Measure;
+import dev.banyan.schema.api.RegistryState;
 import dev.banyan.schema.api.RevisionConflictException;
 import dev.banyan.schema.api.SchemaEvent;
 import dev.banyan.schema.api.SchemaEventHandler;
@@ -43,6 +44,8 @@ public final class EmbeddedRegistry implements SchemaRegistry {
     private final Map<String, Group> groups = new LinkedHashMap<>();
     private final Map<String, Measure> measures = new LinkedHashMap<>();
     private long revision;
+    /** [R11] Why the registry file cannot be written, or null: set by a failed write or probe, cleared once one succeeds. */
+    private volatile String unwritable;
 
     public EmbeddedRegistry(Path directory, RetryClock clock, Duration onInitTimeout) {
         this.file = directory.resolve(RegistryFile.NAME);
@@ -59,6 +62,25 @@ public final class EmbeddedRegistry implements SchemaRegistry {
             newest = Math.max(newest, m.modRevision());
         }
         revision = newest;
+        unwritable = writeProblem();
+        if (unwritable != null) {
+            LOG.error("{}: schema changes cannot be stored; the node is not ready until it can", unwritable);
+        }
+    }
+
+    private String writeProblem() {
+        String problem = AtomicFile.cannotWrite(file.getParent());
+        return problem == null ? null : "cannot write the schema registry " + file + " (" + problem + ")";
+    }
+
+    /** [R11] Current, unless the registry file cannot be written (looked at again on every call until it can). */
+    @Override
+    public RegistryState state() {
+        if (unwritable != null) {
+            unwritable = writeProblem();
+        }
+        String problem = unwritable;
+        return new RegistryState("embedded", problem == null, revision(), problem == null ? "" : problem);
     }
 
     public Path file() {
@@ -219,8 +241,10 @@ public final class EmbeddedRegistry implements SchemaRegistry {
                     List.copyOf(measures.values())));
         } catch (IOException | RuntimeException e) {
             undo.run();
-            throw new SchemaException("cannot write the schema registry " + file + ": " + e.getMessage(), e);
+            unwritable = "cannot write the schema registry " + file + ": " + e.getMessage();
+            throw new SchemaException(unwritable, e);
         }
+        unwritable = null;
         revision++;
     }
 

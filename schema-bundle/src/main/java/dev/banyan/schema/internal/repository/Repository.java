@@ -25,6 +25,7 @@ import dev.banyan.schema.api.InvalidSchemaException;
 import dev.banyan.schema.api.Kind;
 import dev.banyan.schema.api.Measure;
 import dev.banyan.schema.api.Readiness;
+import dev.banyan.schema.api.ReadinessCheck;
 import dev.banyan.schema.api.RegistryState;
 import dev.banyan.schema.api.RepositoryCounters;
 import dev.banyan.schema.api.SchemaEvent;
@@ -64,6 +65,8 @@ public final class Repository implements SchemaRepository, SchemaEventHandler, R
     private final AtomicInteger queued = new AtomicInteger();
     /** Set under {@link #initLock} by {@link #close()}: no database is opened after it. */
     private volatile boolean closed;
+    /** The other parts of the node that must serve for it to be ready (see {@link ReadinessCheck}). */
+    private volatile java.util.function.Supplier<? extends java.util.Collection<ReadinessCheck>> checks = List::of;
     /** Set once boot ({@link #onInit}) has initialised every group of the registry. */
     private volatile boolean booted;
 
@@ -278,13 +281,25 @@ public final class Repository implements SchemaRepository, SchemaEventHandler, R
         }
         RegistryState schema = registry.state();
         if (!schema.current()) {
-            return new Readiness(false, "the schema may be stale: " + schema.detail());
+            return new Readiness(false, "schema registry " + schema.backend() + ": " + schema.detail());
         }
         List<GroupStatus> statuses = status();
         List<String> notServing = statuses.stream().filter(s -> s.state() != GroupStatus.State.SERVING)
                 .map(s -> "group " + s.group() + ": " + s.state() + (s.reason() == null ? "" : " (" + s.reason() + ")")).toList();
-        return notServing.isEmpty() ? new Readiness(true, "serving " + statuses.size() + " group(s)")
-                : new Readiness(false, String.join("; ", notServing));
+        List<String> problems = new java.util.ArrayList<>(notServing);
+        for (ReadinessCheck check : checks.get()) {
+            String reason = check.notReady();
+            if (reason != null) {
+                problems.add(reason);
+            }
+        }
+        return problems.isEmpty() ? new Readiness(true, "serving " + statuses.size() + " group(s)")
+                : new Readiness(false, String.join("; ", problems));
+    }
+
+    /** [R11] Where readiness finds the node's other parts to ask (e.g. the HTTP door); none by default. */
+    public void readinessChecks(java.util.function.Supplier<? extends java.util.Collection<ReadinessCheck>> checks) {
+        this.checks = checks;
     }
 
     @Override
