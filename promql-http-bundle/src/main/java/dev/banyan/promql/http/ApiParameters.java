@@ -63,7 +63,11 @@ final class ApiParameters {
         long ms = 0;
         for (int g = 1; g <= UNITS_MS.length; g++) {
             if (m.group(g) != null) {
-                ms += Long.parseLong(m.group(g)) * UNITS_MS[g - 1];
+                try {
+                    ms = Math.addExact(ms, Math.multiplyExact(Long.parseLong(m.group(g)), UNITS_MS[g - 1]));
+                } catch (ArithmeticException | NumberFormatException e) {
+                    throw invalid(name, "cannot parse \"" + value + "\" to a valid duration. It overflows int64");
+                }
             }
         }
         return ms;

@@ -43,6 +43,16 @@ public class ApiParametersTest {
         }
     }
 
+    /** A duration too large for 64-bit milliseconds is the client's mistake: 400 naming the parameter. */
+    @Test
+    public void duration_overflowingInt64_isBadDataNamingTheParameter() {
+        for (String bad : new String[] {"99999999999999999999y", "300000000y", "9223372036854775807ms1s", "1e300"}) {
+            ApiException e = assertThrows(bad, ApiException.class, () -> ApiParameters.duration("timeout", bad));
+            assertEquals(bad, 400, e.status());
+            assertTrue(e.getMessage(), e.getMessage().startsWith("invalid parameter \"timeout\"") && e.getMessage().contains(bad));
+        }
+    }
+
     @Test
     public void numbers_asGoFormatsThem() {
         assertEquals("1", dev.banyan.promql.api.QueryResult.formatValue(1.0));

@@ -169,6 +169,18 @@ public final class SchemalessWriter {
     private static String check(Measure measure, boolean schemaless, Map<String, FieldSpec.FieldType> fields, Set<String> tags,
             IngestBatch.Point point) {
         String self = "measure " + measure.group() + "/" + measure.name();
+        if (schemaless) {
+            for (String tag : point.tags().keySet()) {
+                if (fields.containsKey(tag)) {
+                    return nameClash(tag) + " (tag '" + tag + "' of this point, field of " + self + ")";
+                }
+            }
+            for (String field : point.fields().keySet()) {
+                if (tags.contains(field)) {
+                    return nameClash(field) + " (field '" + field + "' of this point, tag of " + self + ")";
+                }
+            }
+        }
         for (Map.Entry<String, Number> field : point.fields().entrySet()) {
             FieldSpec.FieldType declared = fields.get(field.getKey());
             if (declared == null) {
@@ -290,13 +302,17 @@ public final class SchemalessWriter {
                 if (!SchemalessLayout.isSchemaless(current) || covers(current, incoming)) {
                     return awaitApplied(current);
                 }
+                // A name the measure has in one role keeps it: points using it in the other are refused (check).
                 List<TagSpec> tags = new ArrayList<>(current.tags());
                 Set<String> newTags = new TreeSet<>(incoming.tagNames);
+                newTags.removeAll(incoming.fields.keySet());
                 current.tags().forEach(t -> newTags.remove(t.name()));
+                current.fields().forEach(f -> newTags.remove(f.name()));
                 newTags.forEach(name -> tags.add(new TagSpec(name, TagSpec.TagType.STRING)));
                 List<FieldSpec> fields = new ArrayList<>(current.fields());
                 Map<String, FieldSpec.FieldType> newFields = new LinkedHashMap<>(incoming.fields);
                 current.fields().forEach(f -> newFields.remove(f.name()));
+                current.tags().forEach(t -> newFields.remove(t.name()));
                 newFields.forEach((name, type) -> fields.add(new FieldSpec(name, type)));
                 registry.updateMeasure(new Measure(group, current.name(), tags, fields, current.entity(), 0, 0), current.modRevision());
                 LOG.info("Measure {}/{}: added tags {} and fields {}", group, current.name(), newTags, newFields.keySet());
@@ -313,7 +329,9 @@ public final class SchemalessWriter {
     private void create(String group, IngestBatch.MeasurePoints incoming) {
         List<FieldSpec> fields = new ArrayList<>();
         incoming.fields.forEach((name, type) -> fields.add(new FieldSpec(name, type)));
-        Measure fresh = SchemalessLayout.measure(group, incoming.measure, incoming.tagNames, fields);
+        // A name the points use both ways becomes a field; points using it as a tag are refused (check).
+        List<String> labelNames = incoming.tagNames.stream().filter(name -> !incoming.fields.containsKey(name)).toList();
+        Measure fresh = SchemalessLayout.measure(group, incoming.measure, labelNames, fields);
         try {
             registry.createMeasure(fresh);
             LOG.info("Created measure {}/{} with tags {} and fields {}", group, incoming.measure, incoming.tagNames, fields);
@@ -340,12 +358,21 @@ public final class SchemalessWriter {
         }
     }
 
-    /** Whether the measure has every tag name and field of {@code incoming}. */
+    /** Whether the measure has every tag name and field of {@code incoming} (in either role: see {@link #nameClash}). */
     private static boolean covers(Measure measure, IngestBatch.MeasurePoints incoming) {
         Set<String> declared = new HashSet<>();
         measure.tags().forEach(t -> declared.add(t.name()));
         measure.fields().forEach(f -> declared.add(f.name()));
         return declared.containsAll(incoming.tagNames) && declared.containsAll(incoming.fields.keySet());
+    }
+
+    /**
+     * The refusal of a name used both as a tag (label) and as a field of one measure: they share one
+     * set of names. The role the measure has already given the name stays; in a new measure, the field's.
+     */
+    public static String nameClash(String name) {
+        return "'" + name + "' is both a tag and a field; in Banyan a measure's tags and fields share one set of names: "
+                + "rename one of them";
     }
 
     private static void pause() {
