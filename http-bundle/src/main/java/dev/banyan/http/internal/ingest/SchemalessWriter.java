@@ -37,6 +37,7 @@ import dev.banyan.server.api.DataPoint;
 import dev.banyan.server.api.InvalidPointException;
 import dev.banyan.server.api.MeasureService;
 import dev.banyan.server.api.SchemalessLayout;
+import dev.banyan.storage.api.Timestamps;
 
 /**
  * Writes points of protocols that carry no schema (Prometheus remote write, InfluxDB line
@@ -111,6 +112,7 @@ public final class SchemalessWriter {
             return new Outcome(0, refused == null ? new TreeMap<>() : refused); // nothing to store: no group is created
         }
         ensureGroup(group);
+        createMissingMeasures(group, batch);
         List<Prepared> prepared = new ArrayList<>();
         for (IngestBatch.MeasurePoints incoming : batch.measures()) {
             Measure measure;
@@ -169,6 +171,11 @@ public final class SchemalessWriter {
     private static String check(Measure measure, boolean schemaless, Map<String, FieldSpec.FieldType> fields, Set<String> tags,
             IngestBatch.Point point) {
         String self = "measure " + measure.group() + "/" + measure.name();
+        if (!Timestamps.isSupported(point.timestampMillis())) {
+            // Checked before anything is written, so that an all-or-nothing request stays so.
+            return "timestamp " + Timestamps.describe(point.timestampMillis()) + " is outside the supported range "
+                    + Timestamps.supportedRange() + " (epoch milliseconds)";
+        }
         if (schemaless) {
             for (String tag : point.tags().keySet()) {
                 if (fields.containsKey(tag)) {
@@ -326,15 +333,44 @@ public final class SchemalessWriter {
                 + "writers; retry", null);
     }
 
-    private void create(String group, IngestBatch.MeasurePoints incoming) {
+    /**
+     * Creates the batch's measures that do not exist yet with one registry change
+     * ({@link SchemaRegistry#createMeasuresIfAbsent}), so that a first write of thousands of metrics
+     * costs one schema change, not one per metric. A measure the registry refuses as invalid is left
+     * to {@link #ensureMeasure}, which refuses its points alone.
+     */
+    private void createMissingMeasures(String group, IngestBatch batch) {
+        List<Measure> missing = new ArrayList<>();
+        for (IngestBatch.MeasurePoints incoming : batch.measures()) {
+            if (repository.measure(group, incoming.measure).isEmpty() && registry.getMeasure(group, incoming.measure).isEmpty()) {
+                missing.add(schemaless(group, incoming));
+            }
+        }
+        if (missing.size() < 2) {
+            return;
+        }
+        try {
+            List<Measure> created = registry.createMeasuresIfAbsent(missing);
+            LOG.info("Created {} measures in group {} for a write ({} new in the request)", created.size(), group, missing.size());
+        } catch (InvalidSchemaException e) {
+            LOG.debug("Batch creation in group {} refused ({}); creating the measures one by one", group, e.getMessage());
+        }
+    }
+
+    /** A new schemaless measure for {@code incoming}'s points. */
+    private static Measure schemaless(String group, IngestBatch.MeasurePoints incoming) {
         List<FieldSpec> fields = new ArrayList<>();
         incoming.fields.forEach((name, type) -> fields.add(new FieldSpec(name, type)));
         // A name the points use both ways becomes a field; points using it as a tag are refused (check).
         List<String> labelNames = incoming.tagNames.stream().filter(name -> !incoming.fields.containsKey(name)).toList();
-        Measure fresh = SchemalessLayout.measure(group, incoming.measure, labelNames, fields);
+        return SchemalessLayout.measure(group, incoming.measure, labelNames, fields);
+    }
+
+    private void create(String group, IngestBatch.MeasurePoints incoming) {
+        Measure fresh = schemaless(group, incoming);
         try {
             registry.createMeasure(fresh);
-            LOG.info("Created measure {}/{} with tags {} and fields {}", group, incoming.measure, incoming.tagNames, fields);
+            LOG.info("Created measure {}/{} with tags {} and fields {}", group, incoming.measure, incoming.tagNames, fresh.fields());
         } catch (SchemaException e) {
             if (registry.getMeasure(group, incoming.measure).isEmpty()) {
                 throw e; // not the race with another writer: a real failure of the registry
