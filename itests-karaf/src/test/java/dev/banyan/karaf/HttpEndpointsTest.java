@@ -432,12 +432,15 @@ public class HttpEndpointsTest {
             assertTrue(response.body(), response.body().contains("nested beyond the limit of 256 levels"));
         }
         // Grafana POSTs long queries: a form over Jetty's 200,000 bytes is read; one over 10 MiB is 413 naming the limit.
-        byte[] long1 = ("query=1" + "+".repeat(0) + "%20".repeat(100_000) + "&time=" + t0 / 1000).getBytes(StandardCharsets.UTF_8);
+        byte[] long1 = ("query=1" + "%20".repeat(100_000) + "&time=" + t0 / 1000).getBytes(StandardCharsets.UTF_8);
         HttpResponse<String> ok = admin.post("/api/v1/query", "application/x-www-form-urlencoded", Map.of(), long1);
         assertEquals(ok.body(), 200, ok.statusCode());
         byte[] huge = ("query=1" + " ".repeat(11 << 20)).getBytes(StandardCharsets.UTF_8);
         assertRefused(admin.post("/api/v1/query", "application/x-www-form-urlencoded", Map.of(), huge), 413,
                 "the limit is 10485760 bytes (the largest form Banyan reads, as Prometheus's own API)");
+        // Metadata ranges: an end before the start is 400, and times at the ends of int64 do not overflow.
+        assertRefused(admin.get("/api/v1/series?match[]=up&start=10&end=5"), 400, "end timestamp must not be before start time");
+        assertEquals(200, admin.get("/api/v1/labels?start=-9223372036854775.808&end=9223372036854775.807").statusCode());
         assertStillServes();
     }
 
