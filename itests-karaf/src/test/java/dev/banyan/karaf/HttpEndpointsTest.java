@@ -439,7 +439,7 @@ public class HttpEndpointsTest {
         assertRefused(admin.post("/api/v1/query", "application/x-www-form-urlencoded", Map.of(), huge), 413,
                 "the limit is 10485760 bytes (the largest form Banyan reads, as Prometheus's own API)");
         // Metadata ranges: an end before the start is 400, and times at the ends of int64 do not overflow.
-        assertRefused(admin.get("/api/v1/series?match[]=up&start=10&end=5"), 400, "end timestamp must not be before start time");
+        assertRefused(admin.get("/api/v1/series?match%5B%5D=up&start=10&end=5"), 400, "end timestamp must not be before start time");
         assertEquals(200, admin.get("/api/v1/labels?start=-9223372036854775.808&end=9223372036854775.807").statusCode());
         assertStillServes();
     }
