@@ -55,21 +55,7 @@ public interface SchemaRegistry {
      *                         fails (transient failures say so through their cause)
      * @since 1.1
      */
-    default List<Measure> createMeasuresIfAbsent(List<Measure> measures) {
-        List<Measure> created = new java.util.ArrayList<>();
-        for (Measure measure : measures) {
-            if (getMeasure(measure.group(), measure.name()).isEmpty()) {
-                try {
-                    created.add(createMeasure(measure));
-                } catch (SchemaException e) {
-                    if (getMeasure(measure.group(), measure.name()).isEmpty()) {
-                        throw e; // not the race with another writer
-                    }
-                }
-            }
-        }
-        return created;
-    }
+    List<Measure> createMeasuresIfAbsent(List<Measure> measures);
 
     /** Measures one backend change of {@link #createMeasuresIfAbsent} holds at most (etcd's default transaction size). */
     int MAX_MEASURES_PER_CHANGE = 64;
