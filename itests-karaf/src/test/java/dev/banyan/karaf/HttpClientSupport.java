@@ -60,6 +60,15 @@ final class HttpClientSupport {
         return send(request);
     }
 
+    /**
+     * POST with {@code Expect: 100-continue}: the body goes only once the server asks for it, so a
+     * body the server refuses by its length alone (413) is never sent.
+     */
+    HttpResponse<String> postExpectingContinue(String path, String contentType, byte[] body) throws IOException, InterruptedException {
+        return send(request(path).expectContinue(true).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
     /** POST /api/v1/write as Prometheus sends it. */
     HttpResponse<String> remoteWrite(String query, WriteRequest write) throws IOException, InterruptedException {
         return post("/api/v1/write" + query, "application/x-protobuf", Map.of("Content-Encoding", "snappy",
