@@ -81,8 +81,13 @@ final class HttpClientSupport {
                 headers.append((char) in.readUnsignedByte());
             }
             java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?im)^content-length:\\s*(\\d+)").matcher(headers);
-            byte[] body = new byte[length.find() ? Integer.parseInt(length.group(1)) : 0];
-            in.readFully(body);
+            byte[] body;
+            if (length.find()) {
+                body = new byte[Integer.parseInt(length.group(1))];
+                in.readFully(body);
+            } else {
+                body = in.readAllBytes(); // Connection: close ends it (chunk sizes, if any, stay in the text)
+            }
             return new String[] {headers.substring(0, headers.indexOf("\r\n")), new String(body, StandardCharsets.UTF_8)};
         }
     }
