@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
 
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.LocalTime;
@@ -106,6 +107,9 @@ public class EtcdClusterTest {
             b.awaitServing(BOOT);
             assertOk(a.client("banyan:group-create --shards 1 sw"), "Created group sw");
             b.awaitLine("Schema change from etcd at revision", "ADD group sw", WAIT);
+            a.awaitHttpReady(WAIT);
+            HttpClientSupport http = new HttpClientSupport("http://127.0.0.1:" + a.httpPort()).basic("banyan", a.password());
+            long now = System.currentTimeMillis();
 
             int[] marks = {a.lines(), b.lines()};
             etcd.stop();
@@ -113,6 +117,15 @@ public class EtcdClusterTest {
                 // Not ready while the schema may be stale: banyan:status says so and fails.
                 server.awaitOutput("banyan:status", WAIT, r -> r.status() != 0 && r.output().contains("STALE"));
             }
+            // A write that needs a schema change the registry cannot make now is 503 (retryable), never 500:
+            // a new group (remote write) and a new measure in an existing group (line protocol).
+            HttpResponse<String> newGroup = http.remoteWrite("?group=newgrp", HttpClientSupport.write(
+                    HttpClientSupport.series("outage_probe", HttpClientSupport.labels("a", "b"), now, 1)));
+            assertEquals(newGroup.body(), 503, newGroup.statusCode());
+            assertTrue(newGroup.body(), newGroup.body().contains("group newgrp was not created") && newGroup.body().contains("retry"));
+            HttpResponse<String> newMeasure = http.lineProtocol("/write?db=sw&precision=ms", "outage_probe v=1 " + now);
+            assertEquals(newMeasure.body(), 503, newMeasure.statusCode());
+            assertTrue(newMeasure.body(), newMeasure.body().contains("measure sw/outage_probe") && newMeasure.body().contains("retry"));
             LocalTime restarted = LocalTime.now();
             etcd.start();
             System.out.printf("etcd registry: etcd answered %d ms after its restart%n", restarted.until(LocalTime.now(), ChronoUnit.MILLIS));

@@ -368,6 +368,106 @@ public class HttpEndpointsTest {
         assertStillServes();
     }
 
+    /** [S12] A timestamp outside the supported range is the client's mistake: 400 naming series and timestamp, nothing stored. */
+    @Test
+    public void remoteWriteTimestampsOutsideTheSupportedRangeAre400NamingSeriesAndTimestamp() throws Exception {
+        assertRefused(admin.remoteWrite("", write(series("ts_range", labels("job", "a"), Long.MAX_VALUE, 1))), 400,
+                "series 0 ts_range{job=\"a\"}: timestamp +292278994-08-17T07:12:55.807Z (9223372036854775807) is outside the "
+                        + "supported range [1970-01-01T00:00:00.001Z, 9999-12-31T23:59:59.999Z]");
+        // All or nothing: a good series of another metric before the bad one is not stored either.
+        assertRefused(admin.remoteWrite("", write(series("ts_good", labels("job", "a"), t0, 1),
+                series("ts_range", labels("job", "b"), t0, 1, 253_402_300_800_000L, 2))), 400,
+                "series 1 ts_range{job=\"b\"}: timestamp +10000-01-01T00:00:00Z (253402300800000) is outside the supported range");
+        assertEquals(0, count("prometheus", "ts_good"));
+        assertEquals(0, count("prometheus", "ts_range"));
+        assertStillServes();
+    }
+
+    /** Remote read refuses what remote write refuses: a range ending before it starts, a bad or unknown group, a bad regex. */
+    @Test
+    public void badRemoteReadRangesAndGroupsAre4xxAsForWrites() throws Exception {
+        ReadRequest read = ReadRequest.newBuilder().addQueries(query(t0, t0 + 1000, eq("__name__", "x")))
+                .addQueries(query(t0 + 1000, t0, eq("__name__", "x"))).build();
+        assertRefused(admin.remoteReadRaw("", read), 400, "query 1: end_timestamp_ms " + t0 + " is before start_timestamp_ms "
+                + (t0 + 1000));
+        ReadRequest good = ReadRequest.newBuilder().addQueries(query(t0, t0 + 1000, eq("__name__", "x"))).build();
+        String invalid = "group '../x' is not a valid group name";
+        assertRefused(admin.remoteWrite("?group=../x", write(series("rr_group", labels(), t0, 1))), 400, invalid);
+        assertRefused(admin.remoteReadRaw("?group=../x", good), 400, invalid);
+        assertRefused(admin.remoteReadRaw("?group=rr_nosuch", good), 404, "group rr_nosuch does not exist");
+        HttpResponse<String> regex = admin.remoteReadRaw("", ReadRequest.newBuilder().addQueries(query(t0, t0 + 1000,
+                matcher(LabelMatcher.Type.RE, "job", "["))).build());
+        assertRefused(regex, 400, "query 0: matcher job=~\"[\" is not a valid RE2 regular expression: Unclosed character class");
+        assertFalse(regex.body(), regex.body().contains("(?:"));
+        assertStillServes();
+    }
+
+    /** Remote write 2.0 is refused with 415 so that the sender falls back to 1.0 (remote write 2.0 spec); so are other types. */
+    @Test
+    public void remoteWrite2AndOtherProtobufMessagesAre415() throws Exception {
+        byte[] body = Snappy.compress(write(series("rw_version", labels("a", "1"), t0, 1)).toByteArray());
+        Map<String, String> v2 = Map.of("Content-Encoding", "snappy", "X-Prometheus-Remote-Write-Version", "2.0.0");
+        assertRefused(admin.post("/api/v1/write", "application/x-protobuf;proto=io.prometheus.write.v2.Request", v2, body), 415,
+                "this endpoint reads only proto=prometheus.WriteRequest");
+        Map<String, String> snappy = Map.of("Content-Encoding", "snappy");
+        assertRefused(admin.post("/api/v1/write", "application/x-protobuf; proto=prometheus.ReadRequest", snappy, body), 415,
+                "reads only proto=prometheus.WriteRequest");
+        assertRefused(admin.post("/api/v1/write", "application/x-protobuffer", snappy, body), 415,
+                "Content-Type must be application/x-protobuf");
+        assertFalse(karaf.client("banyan:measure-list prometheus").output().contains("rw_version"));
+        // The 1.0 message named explicitly is what the endpoint reads.
+        assertEquals(204, admin.post("/api/v1/write", "application/x-protobuf;proto=prometheus.WriteRequest", snappy, body).statusCode());
+        assertEquals(1, count("prometheus", "rw_version"));
+    }
+
+    /** InfluxDB's clients read InfluxDB's error shapes: 401s, /query, and line refusals that name what clashes. */
+    @Test
+    public void influxEndpointsAnswerInInfluxDbShapesNamingTheMistake() throws Exception {
+        HttpClientSupport nobody = new HttpClientSupport(base);
+        HttpResponse<String> v2 = nobody.lineProtocol("/api/v2/write?bucket=shapes", "m v=1");
+        assertRefused(v2, 401, "{\"code\":\"unauthorized\",\"message\":\"");
+        assertRefused(nobody.lineProtocol("/write?db=shapes", "m v=1"), 401, "{\"error\":\"");
+        HttpResponse<String> select = admin.get("/query?db=shapes&q=" + java.net.URLEncoder.encode("SELECT * FROM cpu",
+                StandardCharsets.UTF_8));
+        assertRefused(select, 400, "{\"error\":\"InfluxQL is not supported by Banyan (q=SELECT * FROM cpu)");
+        assertRefused(admin.post("/query", "application/x-www-form-urlencoded", Map.of(), "q=SHOW+DATABASES".getBytes()), 400,
+                "InfluxQL is not supported by Banyan (q=SHOW DATABASES)");
+        String clash = "'usage' is both a tag and a field; in Banyan a measure's tags and fields share one set of names";
+        assertRefused(admin.lineProtocol("/write?db=shapes", "cpu,usage=x usage=1"), 400, "line 1: " + clash);
+        // Against the measure's schema: a field name used as a tag later, and a Prometheus label named like the sample field.
+        assertEquals(204, admin.lineProtocol("/write?db=shapes&precision=ms", "cpu usage=1 " + t0).statusCode());
+        assertRefused(admin.lineProtocol("/write?db=shapes&precision=ms", "cpu,usage=x usage=2 " + t0 + "\ncpu,usage=y v=2 " + t0),
+                400, "line 2: " + clash + ": rename one of them (tag 'usage' of this point, field of measure shapes/cpu)");
+        assertRefused(admin.remoteWrite("", write(series("label_value", labels("value", "x"), t0, 1))), 400,
+                "series 0 label_value{value=\"x\"}: 'value' is both a tag and a field");
+        assertRefused(admin.lineProtocol("/write?db=shapes", "cpu usage=NaN"), 400,
+                "line 1: field 'usage' = NaN: line protocol has no NaN or infinite floats");
+        assertStillServes();
+    }
+
+    /** The PromQL API refuses what would exhaust the server: deep nesting (400 naming the limit) and forms over 10 MiB (413). */
+    @Test
+    public void promqlDeepNestingAndLargeFormsAre4xxNamingTheLimit() throws Exception {
+        for (String deep : List.of("(".repeat(3000) + "1" + ")".repeat(3000), "-".repeat(20_000) + "1")) {
+            HttpResponse<String> response = admin.post("/api/v1/query", "application/x-www-form-urlencoded", Map.of(),
+                    ("query=" + java.net.URLEncoder.encode(deep, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+            assertRefused(response, 400, "\"errorType\":\"bad_data\"");
+            assertTrue(response.body(), response.body().contains("nested beyond the limit of 256 levels"));
+        }
+        // Grafana POSTs long queries: a form over Jetty's 200,000 bytes is read; one over 10 MiB is 413 naming the limit.
+        byte[] long1 = ("query=1" + "%20".repeat(100_000) + "&time=" + t0 / 1000).getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> ok = admin.post("/api/v1/query", "application/x-www-form-urlencoded", Map.of(), long1);
+        assertEquals(ok.body(), 200, ok.statusCode());
+        String[] huge = admin.postDeclaringLength("/api/v1/query", "application/x-www-form-urlencoded", 11L << 20);
+        assertTrue(huge[0] + " " + huge[1], huge[0].startsWith("HTTP/1.1 413"));
+        assertTrue(huge[1], huge[1].contains("the request body is 11534336 bytes; the limit is 10485760 bytes (the largest form "
+                + "Banyan reads, as Prometheus's own API)"));
+        // Metadata ranges: an end before the start is 400, and times at the ends of int64 do not overflow.
+        assertRefused(admin.get("/api/v1/series?match%5B%5D=up&start=10&end=5"), 400, "end timestamp must not be before start time");
+        assertEquals(200, admin.get("/api/v1/labels?start=-9223372036854775.808&end=9223372036854775.807").statusCode());
+        assertStillServes();
+    }
+
     @Test
     public void lineProtocolV1AndV2() throws Exception {
         HttpResponse<String> v1 = admin.lineProtocol("/write?db=influxdb&precision=s&rp=autogen",

@@ -88,6 +88,10 @@ public class RealClientsTest {
                 "host=h3} | " + java.time.Instant.ofEpochSecond(seconds + 10) + " | 3.5 | 5")) {
             assertTrue(expected + " in\n" + rows.output(), table.contains(expected));
         }
+        // InfluxQL is not served: the CLI prints what to use instead (it printed "ERR: %!s(<nil>)" for a 404).
+        Result select = run(List.of("influx", "-host", "127.0.0.1", "-port", Integer.toString(karaf.httpPort()), "-username",
+                "banyan", "-password", karaf.password(), "-database", "clidb", "-execute", "SELECT * FROM cpu"));
+        assertTrue(select.output(), select.output().contains("ERR: InfluxQL is not supported by Banyan (q=SELECT * FROM cpu)"));
     }
 
     @Test

@@ -116,4 +116,57 @@ public class PromQLEngineTest {
         assertEquals(ErrorType.BAD_DATA, assertThrows(QueryException.class, () -> engine.parseSelector("sum(up)")).type());
         assertEquals(ErrorType.BAD_DATA, assertThrows(QueryException.class, () -> engine.parseSelector("up[5m]")).type());
     }
+
+    /** A client's expression, however deep, is a 400 naming the nesting limit, never a StackOverflowError. */
+    @Test
+    public void nesting_deeplyNestedParentheses_isBadDataNamingTheLimit() {
+        SeriesSource source = new InMemorySource(List.of(series("m", new long[] {1000}, new double[] {1})));
+        String deep = "(".repeat(3000) + "m" + ")".repeat(3000);
+        QueryException e = assertThrows(QueryException.class, () -> engine.instantQuery(source, deep, 2000, QueryLimits.DEFAULT));
+        assertEquals(ErrorType.BAD_DATA, e.type());
+        assertTrue(e.getMessage(), e.getMessage().contains("nested") && e.getMessage().contains("limit of 256"));
+        // At the limit it still evaluates.
+        String limit = "(".repeat(255) + "m" + ")".repeat(255);
+        assertEquals(1.0, engine.instantQuery(source, limit, 2000, QueryLimits.DEFAULT).series().get(0).values()[0], 0);
+    }
+
+    /** Nesting without parentheses (unary signs, function calls, long operator chains) is refused the same way. */
+    @Test
+    public void nesting_deepOperatorChainsAndCalls_areBadDataNamingTheLimit() {
+        SeriesSource source = new InMemorySource(List.of(series("m", new long[] {1000}, new double[] {1})));
+        for (String deep : List.of("-".repeat(20_000) + "1", "abs(".repeat(3000) + "m" + ")".repeat(3000),
+                "m" + " + m".repeat(50_000), "{__name__=\"m\"}" + " * 1".repeat(50_000))) {
+            QueryException e = assertThrows(deep.substring(0, 20), QueryException.class,
+                    () -> engine.rangeQuery(source, deep, 1000, 2000, 1000, QueryLimits.DEFAULT));
+            assertEquals(ErrorType.BAD_DATA, e.type());
+            assertTrue(e.getMessage(), e.getMessage().contains("nested") && e.getMessage().contains("limit of 256"));
+        }
+    }
+
+    /** Ranges and durations beyond 64-bit milliseconds are the client's mistake, never an arithmetic failure. */
+    @Test
+    public void overflow_hugeRangesAndDurations_areBadData() {
+        SeriesSource source = new InMemorySource(List.of(series("m", new long[] {1000}, new double[] {1})));
+        QueryException range = assertThrows(QueryException.class,
+                () -> engine.rangeQuery(source, "m", -9_000_000_000_000_000_000L, 9_000_000_000_000_000_000L, 1_000_000_000_000_000L,
+                        QueryLimits.DEFAULT));
+        assertEquals(ErrorType.BAD_DATA, range.type());
+        for (String expr : List.of("m[99999999999999999999y]", "count_over_time(m[300000000y])", "m offset 99999999999999999999s")) {
+            QueryException e = assertThrows(expr, QueryException.class, () -> engine.instantQuery(source, expr, 2000, QueryLimits.DEFAULT));
+            assertEquals(expr, ErrorType.BAD_DATA, e.type());
+        }
+    }
+
+    /** A bad regular expression is named as the client wrote it, not as an internal translation. */
+    @Test
+    public void regex_invalidPattern_errorQuotesTheClientsRegex() {
+        SeriesSource source = new InMemorySource(List.of(series("m", new long[] {1000}, new double[] {1})));
+        QueryException e = assertThrows(QueryException.class,
+                () -> engine.instantQuery(source, "m{job=~\"[\"}", 2000, QueryLimits.DEFAULT));
+        assertEquals(ErrorType.BAD_DATA, e.type());
+        assertTrue(e.getMessage(), e.getMessage().contains("\"[\"") && !e.getMessage().contains("(?:"));
+        QueryException replace = assertThrows(QueryException.class, () -> engine.instantQuery(source,
+                "label_replace(m, \"a\", \"$1\", \"__name__\", \"(x\")", 2000, QueryLimits.DEFAULT));
+        assertTrue(replace.getMessage(), replace.getMessage().contains(": (x (Unclosed group)") && !replace.getMessage().contains("(?:"));
+    }
 }

@@ -24,4 +24,10 @@ public final class SchemaFixture {
                 List.of(new TagSpec("host", TagSpec.TagType.STRING), new TagSpec("region", TagSpec.TagType.STRING)),
                 List.of(new FieldSpec("value", FieldSpec.FieldType.DOUBLE)), List.of("host"), 0, 0);
     }
+
+    /** A measure shaped like {@link #cpu} named {@code name}. */
+    public static Measure measure(String group, String name) {
+        Measure cpu = cpu(group);
+        return new Measure(group, name, cpu.tags(), cpu.fields(), cpu.entity(), 0, 0);
+    }
 }

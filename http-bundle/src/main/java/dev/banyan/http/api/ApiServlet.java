@@ -16,6 +16,11 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 
+import dev.banyan.http.internal.FormRequest;
+import dev.banyan.initerror.Permanent;
+import dev.banyan.initerror.PermanentErrors;
+import dev.banyan.schema.api.InvalidSchemaException;
+import dev.banyan.schema.api.SchemaException;
 import dev.banyan.server.api.GroupNotServingException;
 import dev.banyan.server.api.InvalidPointException;
 
@@ -23,9 +28,14 @@ import dev.banyan.server.api.InvalidPointException;
  * Base of every Banyan endpoint: the one place that turns a failure into a response, and that
  * names the endpoint (its servlet path) for the request metrics. A handler
  * ({@code doGet}, {@code doPost}, ...) throws {@link ApiException} for what it refuses; the server
- * API's {@link InvalidPointException} becomes 400 {@code bad_data} and {@link GroupNotServingException}
- * 503 {@code unavailable}; anything else is a server fault, logged with its stack trace and
- * answered 500 {@code internal}. A method the servlet does not override is 405.
+ * API's {@link InvalidPointException} and the schema's {@link InvalidSchemaException} become 400
+ * {@code bad_data}; {@link GroupNotServingException} and a {@link SchemaException} whose cause says
+ * it is transient (the registry's backend cannot be reached: {@link PermanentErrors}) 503
+ * {@code unavailable}, which senders retry; anything else is a server fault, logged with its stack
+ * trace and answered 500 {@code internal}. A method the servlet does not override is 405.
+ * <p>
+ * Parameters ({@code getParameter}) are read by Banyan, not the container: the query string and a
+ * POSTed form of up to {@value FormRequest#MAX_FORM_BYTES} bytes (413 beyond), see {@link FormRequest}.
  * <p>
  * Errors are written in the Prometheus HTTP API envelope,
  * {@code {"status":"error","errorType":"bad_data","error":"..."}}; a protocol with another
@@ -49,17 +59,30 @@ public abstract class ApiServlet extends HttpServlet {
     protected void service(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
         request.setAttribute(BanyanHttp.ENDPOINT_ATTRIBUTE, request.getServletPath());
         try {
-            super.service(request, response);
+            super.service(new FormRequest(request), response);
         } catch (ApiException e) {
             fail(request, response, e);
-        } catch (InvalidPointException e) {
+        } catch (InvalidPointException | InvalidSchemaException e) {
             fail(request, response, ApiException.badData(e.getMessage()));
         } catch (GroupNotServingException e) {
             fail(request, response, ApiException.unavailable(e.getMessage(), e));
+        } catch (SchemaException e) {
+            if (!isTransient(e)) {
+                LOG.error("{} {} failed", request.getMethod(), request.getRequestURI(), e);
+                fail(request, response, new ApiException(500, "internal", "internal error: " + e.getMessage(), e));
+            } else {
+                fail(request, response, ApiException.unavailable("the schema registry cannot make the change now: "
+                        + e.getMessage() + "; retry later", e));
+            }
         } catch (RuntimeException | Error e) {
             LOG.error("{} {} failed", request.getMethod(), request.getRequestURI(), e);
             fail(request, response, new ApiException(500, "internal", "internal error: " + e, e));
         }
+    }
+
+    /** Whether something in the cause chain classifies the failure and says retrying can help. */
+    private static boolean isTransient(Throwable e) {
+        return PermanentErrors.find(e, Permanent.class).isPresent() && !PermanentErrors.isPermanent(e);
     }
 
     private void fail(HttpServletRequest request, HttpServletResponse response, ApiException e) throws IOException {

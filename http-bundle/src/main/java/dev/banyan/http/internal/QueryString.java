@@ -2,7 +2,9 @@ package dev.banyan.http.internal;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,6 +20,16 @@ public final class QueryString {
     /** Name to first value; a malformed escape keeps the raw text. */
     public static Map<String, String> parse(String query) {
         Map<String, String> parameters = new LinkedHashMap<>();
+        parseAll(query).forEach((name, values) -> parameters.put(name, values.get(0)));
+        return parameters;
+    }
+
+    /**
+     * Name to every value in order, for a query string or an {@code application/x-www-form-urlencoded}
+     * body ({@code +} is a space); a malformed escape keeps the raw text.
+     */
+    public static Map<String, List<String>> parseAll(String query) {
+        Map<String, List<String>> parameters = new LinkedHashMap<>();
         if (query == null || query.isEmpty()) {
             return parameters;
         }
@@ -28,7 +40,7 @@ public final class QueryString {
             int eq = pair.indexOf('=');
             String name = decode(eq < 0 ? pair : pair.substring(0, eq));
             String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-            parameters.putIfAbsent(name, value);
+            parameters.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
         }
         return parameters;
     }

@@ -19,17 +19,27 @@ import dev.banyan.http.api.ApiException;
  */
 public final class RequestBodies {
 
+    private static final String CONFIGURED_LIMIT = "maxRequestBytes in etc/" + HttpConfig.PID + ".cfg";
+
     private RequestBodies() {
     }
 
     /** The body as sent, refused with 413 beyond {@code maxBytes} and 400 if the client breaks off. */
     public static byte[] read(HttpServletRequest request, long maxBytes) {
+        return read(request, maxBytes, CONFIGURED_LIMIT);
+    }
+
+    /**
+     * The body as sent, refused with 413 beyond {@code maxBytes} (the message names the limit as
+     * {@code limitName}) and 400 if the client breaks off.
+     */
+    public static byte[] read(HttpServletRequest request, long maxBytes, String limitName) {
         long declared = request.getContentLengthLong();
         if (declared > maxBytes) {
-            throw tooLarge(declared, maxBytes, "");
+            throw tooLarge(declared, maxBytes, "", limitName);
         }
         try (InputStream in = request.getInputStream()) {
-            return readLimited(in, maxBytes, "");
+            return readLimited(in, maxBytes, "", limitName);
         } catch (IOException e) {
             throw ApiException.badData("could not read the request body: " + e.getMessage());
         }
@@ -51,7 +61,7 @@ public final class RequestBodies {
             throw ApiException.unsupportedMediaType("Content-Encoding " + encoding + " is not supported: send gzip or no encoding");
         }
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
-            return readLimited(in, maxBytes, " once decompressed");
+            return readLimited(in, maxBytes, " once decompressed", CONFIGURED_LIMIT);
         } catch (ZipException e) {
             throw ApiException.badData("the body is not valid gzip (Content-Encoding: gzip): " + e.getMessage());
         } catch (IOException e) {
@@ -60,14 +70,29 @@ public final class RequestBodies {
     }
 
     /**
-     * The body of a Prometheus remote write or read: {@code Content-Type: application/x-protobuf}
-     * and {@code Content-Encoding: snappy} (else 415), snappy's block format undone within the limit.
+     * The body of a Prometheus remote write or read: {@code Content-Type: application/x-protobuf},
+     * whose {@code proto} parameter, if given, must name {@code message} (remote write 2.0 sends
+     * {@code proto=io.prometheus.write.v2.Request}: 415, so that the sender falls back to 1.0, as the
+     * remote write 2.0 specification asks), and {@code Content-Encoding: snappy} (else 415); snappy's
+     * block format undone within the limit.
+     *
+     * @param message the protobuf message the endpoint reads, e.g. {@code prometheus.WriteRequest}
      */
-    public static byte[] readSnappyProtobuf(HttpServletRequest request, long maxBytes) {
+    public static byte[] readSnappyProtobuf(HttpServletRequest request, long maxBytes, String message) {
         String type = request.getContentType();
-        if (type == null || !type.strip().toLowerCase().startsWith("application/x-protobuf")) {
+        String[] parts = type == null ? new String[] {""} : type.split(";");
+        if (!parts[0].strip().equalsIgnoreCase("application/x-protobuf")) {
             throw ApiException.unsupportedMediaType("Content-Type must be application/x-protobuf (a snappy-compressed "
-                    + "protobuf message), got " + (type == null ? "none" : type));
+                    + "protobuf " + message + "), got " + (type == null ? "none" : type));
+        }
+        for (int i = 1; i < parts.length; i++) {
+            String[] parameter = parts[i].split("=", 2);
+            if (parameter[0].strip().equalsIgnoreCase("proto") && parameter.length == 2
+                    && !parameter[1].strip().replace("\"", "").equals(message)) {
+                throw ApiException.unsupportedMediaType("Content-Type " + type + ": this endpoint reads only proto=" + message
+                        + " (Prometheus remote write 1.0); send that message, e.g. remote_write protobuf_message: "
+                        + message);
+            }
         }
         String encoding = request.getHeader("Content-Encoding");
         if (encoding == null || !encoding.strip().equalsIgnoreCase("snappy")) {
@@ -85,7 +110,7 @@ public final class RequestBodies {
         try {
             int length = Snappy.uncompressedLength(body);
             if (length < 0 || length > maxBytes) {
-                throw tooLarge(Integer.toUnsignedLong(length), maxBytes, " once decompressed");
+                throw tooLarge(Integer.toUnsignedLong(length), maxBytes, " once decompressed", CONFIGURED_LIMIT);
             }
             if (!Snappy.isValidCompressedBuffer(body)) {
                 throw ApiException.badData("the body is not snappy-compressed (block format) data");
@@ -96,16 +121,16 @@ public final class RequestBodies {
         }
     }
 
-    private static byte[] readLimited(InputStream in, long maxBytes, String stage) throws IOException {
+    private static byte[] readLimited(InputStream in, long maxBytes, String stage, String limitName) throws IOException {
         byte[] bytes = in.readNBytes((int) Math.min(maxBytes + 1, Integer.MAX_VALUE - 8));
         if (bytes.length > maxBytes) {
-            throw tooLarge(-1, maxBytes, stage);
+            throw tooLarge(-1, maxBytes, stage, limitName);
         }
         return bytes;
     }
 
-    private static ApiException tooLarge(long size, long maxBytes, String stage) {
+    private static ApiException tooLarge(long size, long maxBytes, String stage, String limitName) {
         return ApiException.tooLarge("the request body" + stage + " is " + (size < 0 ? "larger than " + maxBytes : size)
-                + " bytes; the limit is " + maxBytes + " bytes (maxRequestBytes in etc/" + HttpConfig.PID + ".cfg)");
+                + " bytes; the limit is " + maxBytes + " bytes (" + limitName + ")");
     }
 }

@@ -58,7 +58,7 @@ public final class LabelMatcher {
      * storage's ({@link dev.banyan.storage.api.TagMatcher#compileRe2}), so a matcher means the same
      * in PromQL, remote read and the storage's index.
      *
-     * @throws IllegalArgumentException naming the construct, or a {@link java.util.regex.PatternSyntaxException}
+     * @throws IllegalArgumentException naming the construct or what is wrong (not quoting the expression)
      */
     public static Pattern compileAnchored(String re2) {
         return dev.banyan.storage.api.TagMatcher.compileRe2(re2);

@@ -71,4 +71,17 @@ public interface SeriesSource {
 
     /** Selects every series (each has a metric name). */
     LabelMatcher ANY_METRIC = LabelMatcher.of(Labels.METRIC_NAME, LabelMatcher.Type.REGEX, ".+");
+
+    /**
+     * This source, calling {@code deadline} before each read it makes of the storage (one per metric
+     * and window), so that a query over many metrics stops at its timeout instead of after reading
+     * them all. The engine takes one such view per query; {@code deadline} throws (a
+     * {@link QueryException} of type TIMEOUT) once the query's time is up. The default returns this
+     * source unchanged, for sources whose reads are quick.
+     *
+     * @since 1.1
+     */
+    default SeriesSource checking(Runnable deadline) {
+        return this;
+    }
 }

@@ -4,5 +4,5 @@
  * {@link dev.banyan.promql.api.SeriesSource}, the small SPI a storage implements to be queried.
  * See {@code docs/PROMQL.md} for the supported subset.
  */
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package dev.banyan.promql.api;

@@ -27,12 +27,16 @@ public final class PromQLEngineComponent implements PromQLEngine {
     public QueryResult instantQuery(SeriesSource source, String expression, long timeMs, QueryLimits limits) {
         Expr expr = AstBuilder.parse(expression);
         Evaluator evaluator = new Evaluator(source, limits, new long[] {timeMs});
-        return switch (expr.type()) {
-            case SCALAR -> new QueryResult(ResultType.SCALAR, List.of(), timeMs, evaluator.evalScalar(expr), null);
-            case STRING -> new QueryResult(ResultType.STRING, List.of(), timeMs, Double.NaN, evaluator.evalString(expr));
-            case MATRIX -> new QueryResult(ResultType.MATRIX, evaluator.evalMatrix(expr), timeMs, Double.NaN, null);
-            case VECTOR -> new QueryResult(ResultType.VECTOR, evaluator.evalSteps(expr), timeMs, Double.NaN, null);
-        };
+        try {
+            return switch (expr.type()) {
+                case SCALAR -> new QueryResult(ResultType.SCALAR, List.of(), timeMs, evaluator.evalScalar(expr), null);
+                case STRING -> new QueryResult(ResultType.STRING, List.of(), timeMs, Double.NaN, evaluator.evalString(expr));
+                case MATRIX -> new QueryResult(ResultType.MATRIX, evaluator.evalMatrix(expr), timeMs, Double.NaN, null);
+                case VECTOR -> new QueryResult(ResultType.VECTOR, evaluator.evalSteps(expr), timeMs, Double.NaN, null);
+            };
+        } catch (StackOverflowError e) {
+            throw AstBuilder.tooDeep();
+        }
     }
 
     @Override
@@ -44,7 +48,8 @@ public final class PromQLEngineComponent implements PromQLEngine {
         if (endMs < startMs) {
             throw badData("end timestamp must not be before start time");
         }
-        if ((endMs - startMs) / stepMs > MAX_STEPS) {
+        long span = endMs - startMs; // negative only if it overflowed: end is not before start
+        if (span < 0 || span / stepMs > MAX_STEPS) {
             throw badData("exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)");
         }
         Expr expr = AstBuilder.parse(expression);
@@ -57,7 +62,12 @@ public final class PromQLEngineComponent implements PromQLEngine {
             steps[i] = startMs + i * stepMs;
         }
         Evaluator evaluator = new Evaluator(source, limits, steps);
-        List<dev.banyan.promql.api.Series> series = new java.util.ArrayList<>(evaluator.evalSteps(expr));
+        List<dev.banyan.promql.api.Series> series;
+        try {
+            series = new java.util.ArrayList<>(evaluator.evalSteps(expr));
+        } catch (StackOverflowError e) {
+            throw AstBuilder.tooDeep();
+        }
         series.sort(java.util.Comparator.comparing(dev.banyan.promql.api.Series::labels));
         return new QueryResult(ResultType.MATRIX, series, startMs, Double.NaN, null);
     }

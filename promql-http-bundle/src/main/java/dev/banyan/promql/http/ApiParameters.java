@@ -24,8 +24,31 @@ final class ApiParameters {
     private ApiParameters() {
     }
 
-    /** A timestamp: Unix seconds with up to millisecond precision ({@code 1704146400.5}) or RFC 3339; in ms. */
+    /**
+     * A timestamp: Unix seconds with up to millisecond precision ({@code 1704146400.5}) or RFC 3339;
+     * in ms, clamped to [{@link #MIN_TIME_MS}, {@link #MAX_TIME_MS}] (some 73 million years either
+     * way) so that no arithmetic on it (lookback, ranges) can overflow.
+     */
     static long time(String name, String value) {
+        return Math.max(MIN_TIME_MS, Math.min(MAX_TIME_MS, unclampedTime(name, value)));
+    }
+
+    /**
+     * The optional {@code start} and {@code end} of the metadata endpoints (series, labels, label
+     * values), by default the whole time line.
+     *
+     * @throws ApiException 400 if either is malformed or the end is before the start
+     */
+    static long[] range(String start, String end) {
+        long from = time("start", start, MIN_TIME_MS);
+        long to = time("end", end, MAX_TIME_MS);
+        if (to < from) {
+            throw ApiException.badData("invalid parameter \"end\": end timestamp must not be before start time");
+        }
+        return new long[] {from, to};
+    }
+
+    private static long unclampedTime(String name, String value) {
         if (value != null && FLOAT.matcher(value).matches()) {
             try {
                 return new BigDecimal(value).movePointRight(3).setScale(0, RoundingMode.HALF_EVEN).longValueExact();
@@ -63,7 +86,11 @@ final class ApiParameters {
         long ms = 0;
         for (int g = 1; g <= UNITS_MS.length; g++) {
             if (m.group(g) != null) {
-                ms += Long.parseLong(m.group(g)) * UNITS_MS[g - 1];
+                try {
+                    ms = Math.addExact(ms, Math.multiplyExact(Long.parseLong(m.group(g)), UNITS_MS[g - 1]));
+                } catch (ArithmeticException | NumberFormatException e) {
+                    throw invalid(name, "cannot parse \"" + value + "\" to a valid duration. It overflows int64");
+                }
             }
         }
         return ms;

@@ -258,8 +258,9 @@ public final class PrometheusQueryServlet extends ApiServlet {
         if (sets.isEmpty()) {
             throw ApiException.badData("no match[] parameter provided");
         }
-        long start = ApiParameters.time("start", request.getParameter("start"), ApiParameters.MIN_TIME_MS);
-        long end = ApiParameters.time("end", request.getParameter("end"), ApiParameters.MAX_TIME_MS);
+        long[] range = ApiParameters.range(request.getParameter("start"), request.getParameter("end"));
+        long start = range[0];
+        long end = range[1];
         Set<Labels> found = matchingSeries(sets, start, end);
         writeSuccess(response, json -> {
             json.writeStartArray();
@@ -272,8 +273,9 @@ public final class PrometheusQueryServlet extends ApiServlet {
 
     private void labels(HttpServletRequest request, HttpServletResponse response) throws IOException {
         List<List<LabelMatcher>> sets = matchSets(request);
-        long start = ApiParameters.time("start", request.getParameter("start"), ApiParameters.MIN_TIME_MS);
-        long end = ApiParameters.time("end", request.getParameter("end"), ApiParameters.MAX_TIME_MS);
+        long[] range = ApiParameters.range(request.getParameter("start"), request.getParameter("end"));
+        long start = range[0];
+        long end = range[1];
         Set<String> names = new TreeSet<>();
         if (sets.isEmpty()) {
             try {
@@ -301,8 +303,9 @@ public final class PrometheusQueryServlet extends ApiServlet {
             throw ApiException.badData("invalid label name: \"" + name + "\"");
         }
         List<List<LabelMatcher>> sets = matchSets(request);
-        long start = ApiParameters.time("start", request.getParameter("start"), ApiParameters.MIN_TIME_MS);
-        long end = ApiParameters.time("end", request.getParameter("end"), ApiParameters.MAX_TIME_MS);
+        long[] range = ApiParameters.range(request.getParameter("start"), request.getParameter("end"));
+        long start = range[0];
+        long end = range[1];
         Set<String> values = new TreeSet<>();
         if (sets.isEmpty()) {
             try {

@@ -43,6 +43,29 @@ public class ApiParametersTest {
         }
     }
 
+    /** A duration too large for 64-bit milliseconds is the client's mistake: 400 naming the parameter. */
+    @Test
+    public void duration_overflowingInt64_isBadDataNamingTheParameter() {
+        for (String bad : new String[] {"99999999999999999999y", "300000000y", "9223372036854775807ms1s", "1e300"}) {
+            ApiException e = assertThrows(bad, ApiException.class, () -> ApiParameters.duration("timeout", bad));
+            assertEquals(bad, 400, e.status());
+            assertTrue(e.getMessage(), e.getMessage().startsWith("invalid parameter \"timeout\"") && e.getMessage().contains(bad));
+        }
+    }
+
+    /** Times at the ends of int64 ms are clamped (no overflow later); a range ending before it starts is 400. */
+    @Test
+    public void range_endBeforeStartIsBadDataAndExtremeTimesAreClamped() {
+        ApiException e = assertThrows(ApiException.class, () -> ApiParameters.range("10", "5"));
+        assertEquals(400, e.status());
+        assertEquals("invalid parameter \"end\": end timestamp must not be before start time", e.getMessage());
+        assertEquals(ApiParameters.MAX_TIME_MS, ApiParameters.time("end", "9223372036854775.807"));
+        assertEquals(ApiParameters.MIN_TIME_MS, ApiParameters.time("start", "-9223372036854775.808"));
+        long[] whole = ApiParameters.range(null, "");
+        assertEquals(ApiParameters.MIN_TIME_MS, whole[0]);
+        assertEquals(ApiParameters.MAX_TIME_MS, whole[1]);
+    }
+
     @Test
     public void numbers_asGoFormatsThem() {
         assertEquals("1", dev.banyan.promql.api.QueryResult.formatValue(1.0));

@@ -38,6 +38,29 @@ public interface SchemaRegistry {
     Measure updateMeasure(Measure measure);
 
     /**
+     * Creates each of {@code measures} that does not exist yet, in as few changes as the backend
+     * allows: the embedded registry writes its file once for the whole list, etcd creates up to
+     * {@value #MAX_MEASURES_PER_CHANGE} measures per transaction. Each creation is still a
+     * compare-and-set on the measure's absence with a revision of its own (or its transaction's),
+     * and handlers are told of each in revision order, as for {@link #createMeasure}. A measure that
+     * exists already (another writer's, possibly with another schema) is left as it is, so
+     * concurrent provisioning of the same names is safe. Schemaless ingest creates the new measures
+     * of one request with one call, so that its cost does not grow with the number of measures
+     * the registry holds times the number of new ones.
+     *
+     * @param measures measures to create, with distinct names
+     * @return the measures this call created, with their revisions, in the order given
+     * @throws SchemaException if a group does not exist, a measure is invalid (nothing created on the
+     *                         embedded registry; on etcd, earlier transactions stay), or the backend
+     *                         fails (transient failures say so through their cause)
+     * @since 1.1
+     */
+    List<Measure> createMeasuresIfAbsent(List<Measure> measures);
+
+    /** Measures one backend change of {@link #createMeasuresIfAbsent} holds at most (etcd's default transaction size). */
+    int MAX_MEASURES_PER_CHANGE = 64;
+
+    /**
      * Compare-and-set: replaces the measure only if its stored {@code modRevision} is still
      * {@code expectedModRevision} (the revision the caller read), so concurrent writers never lose
      * each other's changes. Writers that add tags to a measure they do not own (schemaless ingest)

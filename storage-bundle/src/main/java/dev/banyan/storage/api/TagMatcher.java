@@ -3,6 +3,7 @@ package dev.banyan.storage.api;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * [S17] One condition on a tag of the series a {@link Query} or a series listing selects:
@@ -109,8 +110,9 @@ public final class TagMatcher {
      * Compiles an RE2 regular expression to a Java pattern that must match a whole string
      * ({@link java.util.regex.Matcher#matches()}); see the class comment for the translation.
      *
-     * @throws IllegalArgumentException naming an RE2-invalid construct, or a
-     *                                  {@link java.util.regex.PatternSyntaxException}
+     * @throws IllegalArgumentException naming an RE2-invalid construct or what is wrong with the
+     *                                  expression (never quoting the internal translation: the caller
+     *                                  names the expression as its client wrote it)
      */
     public static Pattern compileRe2(String re2) {
         StringBuilder java = new StringBuilder(re2.length() + 8).append("(?:");
@@ -159,7 +161,12 @@ public final class TagMatcher {
             }
             java.append(c);
         }
-        return Pattern.compile(java.append(')').toString());
+        try {
+            return Pattern.compile(java.append(')').toString());
+        } catch (PatternSyntaxException e) {
+            // Java's message quotes the translated pattern and an index into it; the caller names the client's own.
+            throw new IllegalArgumentException(e.getDescription(), e);
+        }
     }
 
     private static boolean escaped(String s, int i) {

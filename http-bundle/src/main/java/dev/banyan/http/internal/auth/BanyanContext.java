@@ -20,6 +20,7 @@ import dev.banyan.http.api.BanyanHttp;
 import dev.banyan.http.internal.HttpSettings;
 import dev.banyan.http.internal.QueryString;
 import dev.banyan.http.internal.Settings;
+import dev.banyan.http.internal.influx.InfluxErrors;
 import dev.banyan.http.internal.metrics.HttpMetrics;
 
 /**
@@ -63,19 +64,24 @@ public final class BanyanContext extends ServletContextHelper {
             metrics.authFailed();
             LOG.debug("{} {} from {}: 401 {}", request.getMethod(), path, request.getRemoteAddr(), e.getMessage());
             response.setHeader("WWW-Authenticate", "Basic realm=\"Banyan\"");
-            refuse(response, 401, e.getMessage());
+            refuse(response, path, 401, e.getMessage());
             return false;
         } catch (IllegalStateException e) {
             LOG.error("{} {}: {}", request.getMethod(), path, e.getMessage(), e);
-            refuse(response, 503, e.getMessage());
+            refuse(response, path, 503, e.getMessage());
             return false;
         }
     }
 
-    private static void refuse(HttpServletResponse response, int status, String message) throws IOException {
-        response.setStatus(status);
-        response.setContentType("text/plain; charset=utf-8");
-        response.getOutputStream().write((message + "\n").getBytes(StandardCharsets.UTF_8));
+    /** Plain text, or InfluxDB's JSON on its endpoints (its clients read nothing else). */
+    private static void refuse(HttpServletResponse response, String path, int status, String message) throws IOException {
+        if (InfluxErrors.isInfluxPath(path)) {
+            InfluxErrors.write(response, path, status, message);
+        } else {
+            response.setStatus(status);
+            response.setContentType("text/plain; charset=utf-8");
+            response.getOutputStream().write((message + "\n").getBytes(StandardCharsets.UTF_8));
+        }
         // Commit now: the container answers an uncommitted refusal with its own 403 page.
         response.flushBuffer();
     }

@@ -24,6 +24,7 @@ import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPatte
 import dev.banyan.http.api.ApiException;
 import dev.banyan.http.api.ApiServlet;
 import dev.banyan.http.api.BanyanHttp;
+import dev.banyan.http.internal.GroupNames;
 import dev.banyan.http.internal.HttpSettings;
 import dev.banyan.http.internal.QueryString;
 import dev.banyan.http.internal.RequestBodies;
@@ -76,10 +77,7 @@ public final class InfluxWriteServlet extends ApiServlet {
         if (v2 && database.contains("/")) {
             database = database.substring(0, database.indexOf('/'));
         }
-        if (!Names.VALID.matcher(database).matches()) {
-            throw ApiException.badData((v2 ? "bucket '" : "database '") + database + "' is not a valid group name (1-64 "
-                    + "letters, digits, '_' or '-', starting with a letter or digit)");
-        }
+        GroupNames.checked(database, v2 ? "bucket" : "database");
         Precision precision = Precision.of(query.get("precision"), v2);
         String body = new String(RequestBodies.readGzipOrIdentity(request, current.maxRequestBytes()), StandardCharsets.UTF_8);
         LineProtocol.Result parsed = LineProtocol.parse(body);
@@ -122,28 +120,10 @@ public final class InfluxWriteServlet extends ApiServlet {
         return request.getServletPath().startsWith("/api/v2");
     }
 
-    /** InfluxDB 1.x answers {@code {"error": "..."}}, 2.x {@code {"code": "...", "message": "..."}}. */
+    /** InfluxDB's own error shapes ({@link InfluxErrors}). */
     @Override
     protected void writeError(HttpServletRequest request, HttpServletResponse response, ApiException error) throws IOException {
-        boolean v2 = isV2(request);
-        writeJson(response, error.status(), json -> {
-            json.writeStartObject();
-            if (v2) {
-                json.writeStringField("code", switch (error.status()) {
-                    case 400 -> "invalid";
-                    case 404 -> "not found";
-                    case 405 -> "method not allowed";
-                    case 413 -> "request too large";
-                    case 415 -> "unsupported media type";
-                    case 503 -> "unavailable";
-                    default -> "internal error";
-                });
-                json.writeStringField("message", error.getMessage());
-            } else {
-                json.writeStringField("error", error.getMessage());
-            }
-            json.writeEndObject();
-        });
+        InfluxErrors.write(response, request.getServletPath(), error.status(), error.getMessage());
     }
 
     /** The precision of line protocol timestamps: v1 {@code n|ns|u|us|ms|s|m|h} (default ns), v2 {@code ns|us|ms|s}. */

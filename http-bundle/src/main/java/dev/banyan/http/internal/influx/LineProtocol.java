@@ -8,6 +8,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
+import dev.banyan.http.internal.ingest.SchemalessWriter;
 import dev.banyan.schema.api.Names;
 import dev.banyan.server.api.SchemalessLayout;
 
@@ -130,6 +131,9 @@ public final class LineProtocol {
                 if (fields.put(key, value) != null) {
                     throw new IllegalArgumentException("field '" + key + "' appears twice");
                 }
+                if (tags.containsKey(key)) {
+                    throw new IllegalArgumentException(SchemalessWriter.nameClash(key));
+                }
             } while (peek() == ',');
             Long timestamp = null;
             if (peek() == ' ') {
@@ -181,8 +185,13 @@ public final class LineProtocol {
                 }
             }
             if (!FLOAT.matcher(raw).matches()) {
-                throw new IllegalArgumentException("field '" + key + "' = " + raw + " is not a number (float, integer with i "
-                        + "or unsigned with u)");
+                String sign = raw.startsWith("-") || raw.startsWith("+") ? raw.substring(1) : raw;
+                if (sign.equalsIgnoreCase("nan") || sign.equalsIgnoreCase("inf") || sign.equalsIgnoreCase("infinity")) {
+                    throw new IllegalArgumentException("field '" + key + "' = " + raw + ": line protocol has no NaN or infinite "
+                            + "floats (InfluxDB refuses them too); leave the field out of the line instead");
+                }
+                throw new IllegalArgumentException("field '" + key + "' = " + raw + " is not a field value: write a float (1.5), "
+                        + "an integer (1i) or an unsigned integer (1u)");
             }
             double value = Double.parseDouble(raw);
             if (Double.isInfinite(value)) {

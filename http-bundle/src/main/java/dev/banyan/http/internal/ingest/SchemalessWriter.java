@@ -38,6 +38,7 @@ import dev.banyan.server.api.DataPoint;
 import dev.banyan.server.api.InvalidPointException;
 import dev.banyan.server.api.MeasureService;
 import dev.banyan.server.api.SchemalessLayout;
+import dev.banyan.storage.api.Timestamps;
 
 /**
  * Writes points of protocols that carry no schema (Prometheus remote write, InfluxDB line
@@ -112,6 +113,7 @@ public final class SchemalessWriter {
             return new Outcome(0, refused == null ? new TreeMap<>() : refused); // nothing to store: no group is created
         }
         ensureGroup(group);
+        createMissingMeasures(group, batch);
         List<Prepared> prepared = new ArrayList<>();
         for (IngestBatch.MeasurePoints incoming : batch.measures()) {
             Measure measure;
@@ -166,6 +168,23 @@ public final class SchemalessWriter {
     /** Null if the point fits the measure; else why not. A field the point lacks is absent from it. */
     private static String check(Measure measure, boolean schemaless, Map<String, FieldSpec.FieldType> fields, Set<String> tags,
             IngestBatch.Point point) {
+        if (!Timestamps.isSupported(point.timestampMillis())) {
+            // Checked before anything is written, so that an all-or-nothing request stays so.
+            return "timestamp " + Timestamps.describe(point.timestampMillis()) + " is outside the supported range "
+                    + Timestamps.supportedRange() + " (epoch milliseconds)";
+        }
+        if (schemaless) {
+            for (String tag : point.tags().keySet()) {
+                if (fields.containsKey(tag)) {
+                    return nameClash(tag) + " (tag '" + tag + "' of this point, field of " + self(measure) + ")";
+                }
+            }
+            for (String field : point.fields().keySet()) {
+                if (tags.contains(field)) {
+                    return nameClash(field) + " (field '" + field + "' of this point, tag of " + self(measure) + ")";
+                }
+            }
+        }
         for (Map.Entry<String, Number> field : point.fields().entrySet()) {
             FieldSpec.FieldType declared = fields.get(field.getKey());
             if (declared == null) {
@@ -292,13 +311,17 @@ public final class SchemalessWriter {
                 if (!SchemalessLayout.isSchemaless(current) || covers(current, incoming)) {
                     return awaitApplied(current);
                 }
+                // A name the measure has in one role keeps it: points using it in the other are refused (check).
                 List<TagSpec> tags = new ArrayList<>(current.tags());
                 Set<String> newTags = new TreeSet<>(incoming.tagNames);
+                newTags.removeAll(incoming.fields.keySet());
                 current.tags().forEach(t -> newTags.remove(t.name()));
+                current.fields().forEach(f -> newTags.remove(f.name()));
                 newTags.forEach(name -> tags.add(new TagSpec(name, TagSpec.TagType.STRING)));
                 List<FieldSpec> fields = new ArrayList<>(current.fields());
                 Map<String, FieldSpec.FieldType> newFields = new LinkedHashMap<>(incoming.fields);
                 current.fields().forEach(f -> newFields.remove(f.name()));
+                current.tags().forEach(t -> newFields.remove(t.name()));
                 newFields.forEach((name, type) -> fields.add(new FieldSpec(name, type)));
                 registry.updateMeasure(new Measure(group, current.name(), tags, fields, current.entity(), 0, 0), current.modRevision());
                 LOG.info("Measure {}/{}: added tags {} and fields {}", group, current.name(), newTags, newFields.keySet());
@@ -312,13 +335,44 @@ public final class SchemalessWriter {
                 + "writers; retry", null);
     }
 
-    private void create(String group, IngestBatch.MeasurePoints incoming) {
+    /**
+     * Creates the batch's measures that do not exist yet with one registry change
+     * ({@link SchemaRegistry#createMeasuresIfAbsent}), so that a first write of thousands of metrics
+     * costs one schema change, not one per metric. A measure the registry refuses as invalid is left
+     * to {@link #ensureMeasure}, which refuses its points alone.
+     */
+    private void createMissingMeasures(String group, IngestBatch batch) {
+        List<Measure> missing = new ArrayList<>();
+        for (IngestBatch.MeasurePoints incoming : batch.measures()) {
+            if (repository.measure(group, incoming.measure).isEmpty() && registry.getMeasure(group, incoming.measure).isEmpty()) {
+                missing.add(schemaless(group, incoming));
+            }
+        }
+        if (missing.size() < 2) {
+            return;
+        }
+        try {
+            List<Measure> created = registry.createMeasuresIfAbsent(missing);
+            LOG.info("Created {} measures in group {} for a write ({} new in the request)", created.size(), group, missing.size());
+        } catch (InvalidSchemaException e) {
+            LOG.debug("Batch creation in group {} refused ({}); creating the measures one by one", group, e.getMessage());
+        }
+    }
+
+    /** A new schemaless measure for {@code incoming}'s points. */
+    private static Measure schemaless(String group, IngestBatch.MeasurePoints incoming) {
         List<FieldSpec> fields = new ArrayList<>();
         incoming.fields.forEach((name, type) -> fields.add(new FieldSpec(name, type)));
-        Measure fresh = SchemalessLayout.measure(group, incoming.measure, incoming.tagNames, fields);
+        // A name the points use both ways becomes a field; points using it as a tag are refused (check).
+        List<String> labelNames = incoming.tagNames.stream().filter(name -> !incoming.fields.containsKey(name)).toList();
+        return SchemalessLayout.measure(group, incoming.measure, labelNames, fields);
+    }
+
+    private void create(String group, IngestBatch.MeasurePoints incoming) {
+        Measure fresh = schemaless(group, incoming);
         try {
             registry.createMeasure(fresh);
-            LOG.info("Created measure {}/{} with tags {} and fields {}", group, incoming.measure, incoming.tagNames, fields);
+            LOG.info("Created measure {}/{} with tags {} and fields {}", group, incoming.measure, incoming.tagNames, fresh.fields());
         } catch (SchemaException e) {
             if (registry.getMeasure(group, incoming.measure).isEmpty()) {
                 throw e; // not the race with another writer: a real failure of the registry
@@ -342,12 +396,21 @@ public final class SchemalessWriter {
         }
     }
 
-    /** Whether the measure has every tag name and field of {@code incoming}. */
+    /** Whether the measure has every tag name and field of {@code incoming} (in either role: see {@link #nameClash}). */
     private static boolean covers(Measure measure, IngestBatch.MeasurePoints incoming) {
         Set<String> declared = new HashSet<>();
         measure.tags().forEach(t -> declared.add(t.name()));
         measure.fields().forEach(f -> declared.add(f.name()));
         return declared.containsAll(incoming.tagNames) && declared.containsAll(incoming.fields.keySet());
+    }
+
+    /**
+     * The refusal of a name used both as a tag (label) and as a field of one measure: they share one
+     * set of names. The role the measure has already given the name stays; in a new measure, the field's.
+     */
+    public static String nameClash(String name) {
+        return "'" + name + "' is both a tag and a field; in Banyan a measure's tags and fields share one set of names: "
+                + "rename one of them";
     }
 
     private static void pause() {

@@ -116,6 +116,11 @@ public final class PrometheusSeries {
         return Integer.compare(a.getLabelsCount(), b.getLabelsCount());
     }
 
+    /** Whether the registry has {@code group}. */
+    public boolean groupExists(String group) {
+        return registry.getGroup(group).isPresent();
+    }
+
     /** The group's Prometheus metrics whose names satisfy every {@code __name__} matcher. */
     private List<Measure> metrics(String group, List<TagMatcher> names) {
         if (registry.getGroup(group).isEmpty()) {

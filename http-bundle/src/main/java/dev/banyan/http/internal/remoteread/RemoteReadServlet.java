@@ -20,6 +20,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 
 import dev.banyan.http.api.ApiException;
 import dev.banyan.http.api.BanyanHttp;
+import dev.banyan.http.internal.GroupNames;
 import dev.banyan.http.internal.HttpSettings;
 import dev.banyan.http.internal.QueryString;
 import dev.banyan.http.internal.RequestBodies;
@@ -36,7 +37,9 @@ import dev.banyan.http.internal.remotewrite.RemoteProtocolServlet;
  * range (ms, both ends included) and label matchers ({@code =}, {@code !=}, {@code =~}, {@code !~});
  * the answer is a snappy-compressed {@code ReadResponse} with one result per query, in order, each
  * holding whole series with their samples (response type SAMPLES; a request accepting only
- * STREAMED_XOR_CHUNKS is refused with 400). Reads the configured group, or {@code ?group=}.
+ * STREAMED_XOR_CHUNKS is refused with 400). Reads the configured group (no series while nothing has
+ * created it), or {@code ?group=}: an invalid name is 400 and a group that does not exist 404, as a
+ * write naming it would be refused. A query whose end is before its start is 400.
  * A request whose answer would hold more than {@code maxReadSamples} samples is refused with 400.
  */
 @Component(service = Servlet.class, immediate = true)
@@ -62,7 +65,7 @@ public final class RemoteReadServlet extends RemoteProtocolServlet {
         Settings current = settings.current();
         ReadRequest read;
         try {
-            read = ReadRequest.parseFrom(RequestBodies.readSnappyProtobuf(request, current.maxRequestBytes()));
+            read = ReadRequest.parseFrom(RequestBodies.readSnappyProtobuf(request, current.maxRequestBytes(), "prometheus.ReadRequest"));
         } catch (InvalidProtocolBufferException e) {
             throw ApiException.badData("the body is not a protobuf ReadRequest: " + e.getMessage());
         }
@@ -70,11 +73,19 @@ public final class RemoteReadServlet extends RemoteProtocolServlet {
             throw ApiException.badData("only the SAMPLES response type is served; the request accepts "
                     + read.getAcceptedResponseTypesList());
         }
-        String group = QueryString.parse(request.getQueryString()).getOrDefault("group", current.group());
+        String named = QueryString.parse(request.getQueryString()).get("group");
+        String group = named == null ? current.group() : GroupNames.checked(named, "group");
+        if (named != null && !series.groupExists(group)) {
+            throw ApiException.notFound("group " + group + " does not exist");
+        }
         PrometheusSeries.Budget budget = new PrometheusSeries.Budget(current.maxReadSamples());
         ReadResponse.Builder answer = ReadResponse.newBuilder();
         for (int i = 0; i < read.getQueriesCount(); i++) {
             Query query = read.getQueries(i);
+            if (query.getEndTimestampMs() < query.getStartTimestampMs()) {
+                throw ApiException.badData("query " + i + ": end_timestamp_ms " + query.getEndTimestampMs()
+                        + " is before start_timestamp_ms " + query.getStartTimestampMs());
+            }
             answer.addResults(QueryResult.newBuilder().addAllTimeseries(serving(series, "the measure service").select(group, query.getMatchersList(),
                     query.getStartTimestampMs(), query.getEndTimestampMs(), budget, "query " + i)));
         }

@@ -23,6 +23,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 
 import dev.banyan.http.api.ApiException;
 import dev.banyan.http.api.BanyanHttp;
+import dev.banyan.http.internal.GroupNames;
 import dev.banyan.http.internal.HttpSettings;
 import dev.banyan.http.internal.QueryString;
 import dev.banyan.http.internal.RequestBodies;
@@ -69,14 +70,15 @@ public final class RemoteWriteServlet extends RemoteProtocolServlet {
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) {
         Settings current = settings.current();
-        byte[] body = RequestBodies.readSnappyProtobuf(request, current.maxRequestBytes());
+        byte[] body = RequestBodies.readSnappyProtobuf(request, current.maxRequestBytes(), "prometheus.WriteRequest");
         WriteRequest write;
         try {
             write = WriteRequest.parseFrom(body);
         } catch (InvalidProtocolBufferException e) {
             throw ApiException.badData("the body is not a protobuf WriteRequest: " + e.getMessage());
         }
-        String group = QueryString.parse(request.getQueryString()).getOrDefault("group", current.group());
+        String group = GroupNames.checked(QueryString.parse(request.getQueryString()).getOrDefault("group", current.group()),
+                "group");
         serving(writer, "the measure service").writeAll(group, toBatch(write), "remote_write");
         response.setStatus(204);
     }

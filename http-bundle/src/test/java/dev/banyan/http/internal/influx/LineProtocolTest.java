@@ -65,7 +65,7 @@ public class LineProtocolTest {
                 "4: field 'v' is a boolean; Banyan stores numeric fields only (floats as DOUBLE, integers as LONG)",
                 "5: field 'v' appears twice",
                 "6: tag 'h' appears twice",
-                "7: field 'v' = abc is not a number (float, integer with i or unsigned with u)",
+                "7: field 'v' = abc is not a field value: write a float (1.5), an integer (1i) or an unsigned integer (1u)",
                 "8: timestamp '12x' is not an integer",
                 "9: field 'v' = 99999999999999999999i does not fit a LONG field (-9223372036854775808 to 9223372036854775807)",
                 "10: tag key 'series-labels' is reserved (it holds a series' whole tag set)",
@@ -73,8 +73,21 @@ public class LineProtocolTest {
                         + "with '.' or '-')",
                 "12: missing field key at column 9",
                 "13: field 'v' = -1u is not a valid unsigned integer",
-                "14: field 'v' = NaN is not a number (float, integer with i or unsigned with u)"), refusals);
+                "14: field 'v' = NaN: line protocol has no NaN or infinite floats (InfluxDB refuses them too); leave the "
+                        + "field out of the line instead"), refusals);
         assertEquals(15, result.lineCount());
+    }
+
+    /** Tags and fields share one name space in a measure: a name used as both is refused, naming the clash. */
+    @Test
+    public void aNameUsedAsTagAndFieldIsRefusedNamingTheClash() {
+        LineProtocol.Result result = LineProtocol.parse("cpu,usage=x usage=1\ncpu,host=a,mode=b host=1,v=2i,mode=3\ncpu v=1");
+        assertEquals(List.of(3), result.lines());
+        assertEquals(List.of(
+                new LineProtocol.Refusal(1, "'usage' is both a tag and a field; in Banyan a measure's tags and fields share one "
+                        + "set of names: rename one of them"),
+                new LineProtocol.Refusal(2, "'host' is both a tag and a field; in Banyan a measure's tags and fields share one "
+                        + "set of names: rename one of them")), result.refusals());
     }
 
     @Test

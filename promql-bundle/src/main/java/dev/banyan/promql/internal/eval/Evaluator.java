@@ -67,10 +67,10 @@ public final class Evaluator {
      * @param steps the evaluation times in ms, ascending (one for an instant query)
      */
     public Evaluator(SeriesSource source, QueryLimits limits, long[] steps) {
-        this.source = source;
         this.limits = limits;
         this.steps = steps;
         this.deadlineNanos = System.nanoTime() + limits.timeoutMs() * 1_000_000L;
+        this.source = source.checking(() -> checkDeadline("series fetch"));
     }
 
     static QueryException executionError(String message) {

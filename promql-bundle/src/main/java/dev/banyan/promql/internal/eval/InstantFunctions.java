@@ -108,7 +108,7 @@ final class InstantFunctions {
         try {
             pattern = LabelMatcher.compileAnchored(regex);
         } catch (IllegalArgumentException e) {
-            throw Evaluator.executionError("invalid regular expression in label_replace(): " + regex);
+            throw Evaluator.executionError("invalid regular expression in label_replace(): " + regex + " (" + e.getMessage() + ")");
         }
         if (!LABEL_NAME.matcher(dst).matches()) {
             throw Evaluator.executionError("invalid destination label name in label_replace(): " + dst);

@@ -49,10 +49,18 @@ public final class AstBuilder extends PromQLBaseVisitor<Expr> {
     private AstBuilder() {
     }
 
-    /** Parses and type-checks {@code input}. */
+    /**
+     * Parses and type-checks {@code input}.
+     *
+     * @throws QueryException BAD_DATA for any error, including an expression nested deeper than
+     *                        {@value #MAX_NESTING} levels (see {@link #checkNesting})
+     */
     public static Expr parse(String input) {
         PromQLLexer lexer = new PromQLLexer(CharStreams.fromString(input));
-        PromQLParser parser = new PromQLParser(new CommonTokenStream(lexer));
+        CommonTokenStream tokens = new CommonTokenStream(lexer);
+        tokens.fill();
+        checkNesting(tokens.getTokens());
+        PromQLParser parser = new PromQLParser(tokens);
         BaseErrorListener thrower = new BaseErrorListener() {
             @Override
             public void syntaxError(Recognizer<?, ?> recognizer, Object offendingSymbol, int line, int column, String msg,
@@ -69,7 +77,73 @@ public final class AstBuilder extends PromQLBaseVisitor<Expr> {
             return new AstBuilder().visit(query.expr());
         } catch (ParseCancellationException e) {
             throw new QueryException(QueryException.ErrorType.BAD_DATA, e.getMessage());
+        } catch (StackOverflowError e) {
+            throw tooDeep();
         }
+    }
+
+    /** How deep an expression may nest: parentheses, brackets, braces and unary signs count one level each. */
+    public static final int MAX_NESTING = 256;
+
+    /** Binary operators in one expression; each nests its left operand one level deeper in the syntax tree. */
+    public static final int MAX_OPERATORS = 2 * MAX_NESTING;
+
+    /**
+     * Refuses an expression nesting deeper than {@value #MAX_NESTING} levels, or with more than
+     * {@value #MAX_OPERATORS} binary operators, before it is parsed, so that no client's expression
+     * can exhaust the parser's or the evaluator's stack.
+     */
+    private static void checkNesting(List<Token> tokens) {
+        int depth = 0;
+        int signs = 0; // unary signs in a row, each nesting its operand
+        int operators = 0;
+        Token previous = null;
+        for (Token t : tokens) {
+            int type = t.getType();
+            if (type == PromQLLexer.ADD || type == PromQLLexer.SUB) {
+                if (previous == null || opensOperand(previous.getType())) {
+                    signs++;
+                } else {
+                    operators++;
+                }
+            } else {
+                signs = 0;
+                switch (type) {
+                    case PromQLLexer.LEFT_PAREN, PromQLLexer.LEFT_BRACE, PromQLLexer.LEFT_BRACKET -> depth++;
+                    case PromQLLexer.RIGHT_PAREN, PromQLLexer.RIGHT_BRACE, PromQLLexer.RIGHT_BRACKET -> depth--;
+                    default -> operators += isBinaryOperator(type) ? 1 : 0;
+                }
+            }
+            if (depth + signs > MAX_NESTING || operators > MAX_OPERATORS) {
+                throw new QueryException(QueryException.ErrorType.BAD_DATA, t.getLine() + ":" + (t.getCharPositionInLine() + 1)
+                        + ": parse error: " + (operators > MAX_OPERATORS ? "more than " + MAX_OPERATORS + " binary operators"
+                                : "more than " + MAX_NESTING + " levels of parentheses, brackets, braces or unary signs")
+                        + ": the expression is nested beyond the limit of " + MAX_NESTING + " levels (see docs/PROMQL.md)");
+            }
+            previous = t;
+        }
+    }
+
+    /** Whether a {@code +} or {@code -} after a token of this type is a unary sign. */
+    private static boolean opensOperand(int type) {
+        return type == PromQLLexer.LEFT_PAREN || type == PromQLLexer.LEFT_BRACE || type == PromQLLexer.LEFT_BRACKET
+                || type == PromQLLexer.COMMA || type == PromQLLexer.ADD || type == PromQLLexer.SUB || type == PromQLLexer.BOOL
+                || isBinaryOperator(type);
+    }
+
+    private static boolean isBinaryOperator(int type) {
+        return switch (type) {
+            case PromQLLexer.MUL, PromQLLexer.DIV, PromQLLexer.MOD, PromQLLexer.ATAN2, PromQLLexer.POW, PromQLLexer.EQLC,
+                    PromQLLexer.NEQ, PromQLLexer.GTR, PromQLLexer.LSS, PromQLLexer.GTE, PromQLLexer.LTE, PromQLLexer.AND,
+                    PromQLLexer.OR, PromQLLexer.UNLESS -> true;
+            default -> false;
+        };
+    }
+
+    /** The last line of defence should an expression within the limits still exhaust a small thread stack. */
+    public static QueryException tooDeep() {
+        return new QueryException(QueryException.ErrorType.BAD_DATA, "parse error: the expression is nested too deeply for "
+                + "this server's stack (the limit of " + MAX_NESTING + " levels, see docs/PROMQL.md)");
     }
 
     /** Parses a series selector such as {@code up{job="api"}} (for {@code match[]}). */

@@ -51,12 +51,25 @@ public final class MeasureSeriesSource implements SeriesSource {
     private final MeasureService measures;
     private final SchemaRegistry registry;
     private volatile String group;
+    /** Called before each storage read (see {@link #checking}); does nothing for the shared service. */
+    private final Runnable deadline;
 
     @Activate
     public MeasureSeriesSource(@Reference MeasureService measures, @Reference SchemaRegistry registry, PromQLConfig config) {
+        this(measures, registry, config.group(), () -> { });
+    }
+
+    private MeasureSeriesSource(MeasureService measures, SchemaRegistry registry, String group, Runnable deadline) {
         this.measures = measures;
         this.registry = registry;
-        this.group = config.group();
+        this.group = group;
+        this.deadline = deadline;
+    }
+
+    /** A view of this source for one query: its group as now, {@code deadline} checked before each storage read. */
+    @Override
+    public SeriesSource checking(Runnable deadline) {
+        return new MeasureSeriesSource(measures, registry, group, deadline);
     }
 
     @Modified
@@ -192,7 +205,8 @@ public final class MeasureSeriesSource implements SeriesSource {
         return query;
     }
 
-    private static <T> T call(String g, java.util.function.Supplier<T> storage) {
+    private <T> T call(String g, java.util.function.Supplier<T> storage) {
+        deadline.run();
         try {
             return storage.get();
         } catch (GroupNotServingException e) {

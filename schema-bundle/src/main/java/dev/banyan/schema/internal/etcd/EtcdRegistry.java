@@ -485,6 +485,57 @@ public final class EtcdRegistry implements SchemaRegistry, AutoCloseable {
         return seen(measure.withRevisions(at, at));
     }
 
+    /**
+     * One transaction per {@value #MAX_MEASURES_PER_CHANGE} measures, each put guarded by its key's
+     * absence and the group's existence; a transaction refused because another writer created one
+     * of them is redone for the measures still absent.
+     */
+    @Override
+    public List<Measure> createMeasuresIfAbsent(List<Measure> list) {
+        List<Measure> created = new ArrayList<>();
+        for (int from = 0; from < list.size(); from += MAX_MEASURES_PER_CHANGE) {
+            List<Measure> chunk = list.subList(from, Math.min(list.size(), from + MAX_MEASURES_PER_CHANGE));
+            for (int attempt = 0; ; attempt++) {
+                List<Measure> absent = chunk.stream().filter(m -> getMeasure(m.group(), m.name()).isEmpty()).toList();
+                if (absent.isEmpty()) {
+                    break;
+                }
+                if (attempt == CAS_ATTEMPTS) {
+                    throw concurrent(absent.get(0));
+                }
+                List<ObjectNode> compare = new ArrayList<>();
+                List<ObjectNode> puts = new ArrayList<>();
+                absent.stream().map(Measure::group).distinct().forEach(g -> compare.add(compareCreate(keys.group(g), "GREATER")));
+                for (Measure measure : absent) {
+                    handlers.validate(new SchemaEvent(SchemaEvent.Type.ADD, measure, 0));
+                    String key = keys.measure(measure.group(), measure.name());
+                    compare.add(compareCreate(key, "EQUAL"));
+                    puts.add(put(key, codec.encode(measure)));
+                }
+                JsonNode answer = txn(compare, puts, absent.get(0), "created");
+                if (succeeded(answer)) {
+                    long at = EtcdClient.revision(answer);
+                    absent.forEach(m -> created.add(m.withRevisions(at, at)));
+                    awaitSeen(at, absent.size() + " measures of group " + absent.get(0).group());
+                    break;
+                }
+                for (Measure measure : absent) {
+                    if (readKey(keys.group(measure.group()), measure, "created") == null) {
+                        throw new SchemaException(measure.describe() + ": group " + measure.group() + " does not exist");
+                    }
+                }
+                // Another writer created some of them: read them (this server's copy follows the watch) and retry the rest.
+                for (Measure measure : absent) {
+                    EtcdClient.KeyValue kv = readKey(keys.measure(measure.group(), measure.name()), measure, "created");
+                    if (kv != null) {
+                        awaitSeen(kv.modRevision(), measure.describe());
+                    }
+                }
+            }
+        }
+        return List.copyOf(created);
+    }
+
     @Override
     public Measure updateMeasure(Measure measure) {
         String key = keys.measure(measure.group(), measure.name());

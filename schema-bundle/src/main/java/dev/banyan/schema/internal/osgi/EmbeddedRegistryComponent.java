@@ -315,6 +315,11 @@ public final class EmbeddedRegistryComponent implements SchemaRegistry {
     }
 
     @Override
+    public List<Measure> createMeasuresIfAbsent(List<Measure> measures) {
+        return registry.createMeasuresIfAbsent(measures);
+    }
+
+    @Override
     public Measure updateMeasure(Measure measure) {
         return registry.updateMeasure(measure);
     }

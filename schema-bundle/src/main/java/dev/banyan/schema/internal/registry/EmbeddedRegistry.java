@@ -3,6 +3,7 @@ package dev.banyan.schema.internal.registry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -167,6 +168,32 @@ public final class EmbeddedRegistry implements SchemaRegistry {
         });
     }
 
+    /** One validation, one file write and one revision per measure for the whole list (see the interface). */
+    @Override
+    public List<Measure> createMeasuresIfAbsent(List<Measure> list) {
+        return locked(() -> {
+            List<Measure> fresh = new ArrayList<>();
+            for (Measure measure : list) {
+                if (!groups.containsKey(measure.group())) {
+                    throw new SchemaException(measure.describe() + ": group " + measure.group() + " does not exist");
+                }
+                if (!measures.containsKey(key(measure.group(), measure.name()))) {
+                    long at = revision + fresh.size() + 1;
+                    Measure stored = measure.withRevisions(at, at);
+                    handlers.validate(new SchemaEvent(SchemaEvent.Type.ADD, stored, at));
+                    fresh.add(stored);
+                }
+            }
+            if (fresh.isEmpty()) {
+                return List.of();
+            }
+            commit(fresh.size(), () -> fresh.forEach(m -> measures.put(key(m.group(), m.name()), m)),
+                    () -> fresh.forEach(m -> measures.remove(key(m.group(), m.name()))));
+            fresh.forEach(m -> handlers.announce(new SchemaEvent(SchemaEvent.Type.ADD, m, m.modRevision())));
+            return List.copyOf(fresh);
+        });
+    }
+
     @Override
     public Measure updateMeasure(Measure measure) {
         return update(measure, -1);
@@ -235,9 +262,14 @@ public final class EmbeddedRegistry implements SchemaRegistry {
 
     /** Applies a change in memory, persists it, and undoes it in memory if persisting fails. */
     private void commit(Runnable apply, Runnable undo) {
+        commit(1, apply, undo);
+    }
+
+    /** As {@link #commit(Runnable, Runnable)} for a change of {@code revisions} revisions, persisted with one write. */
+    private void commit(int revisions, Runnable apply, Runnable undo) {
         apply.run();
         try {
-            RegistryFile.write(file, new RegistryFile.Contents(revision + 1, List.copyOf(groups.values()),
+            RegistryFile.write(file, new RegistryFile.Contents(revision + revisions, List.copyOf(groups.values()),
                     List.copyOf(measures.values())));
         } catch (IOException | RuntimeException e) {
             undo.run();
@@ -245,7 +277,7 @@ public final class EmbeddedRegistry implements SchemaRegistry {
             throw new SchemaException(unwritable, e);
         }
         unwritable = null;
-        revision++;
+        revision += revisions;
     }
 
     private void announce(SchemaEvent.Type type, SchemaObject object) {

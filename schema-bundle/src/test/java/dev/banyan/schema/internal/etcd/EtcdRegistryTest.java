@@ -2,6 +2,7 @@ package dev.banyan.schema.internal.etcd;
 
 import static dev.banyan.schema.SchemaFixture.cpu;
 import static dev.banyan.schema.SchemaFixture.group;
+import static dev.banyan.schema.SchemaFixture.measure;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertThrows;
@@ -181,6 +182,31 @@ public class EtcdRegistryTest {
         assertEquals(List.of("ADD group sw", "ADD measure sw/cpu", "DELETE measure sw/cpu", "DELETE group sw"), onA.described());
         assertTrue(a.getGroup("sw").isEmpty());
         assertFalse("deleting what is gone says so", a.deleteMeasure("sw", "cpu"));
+    }
+
+    /** Many new measures in few transactions (one per 64), each reaching every server; existing ones left as they are. */
+    @Test
+    public void r2_createMeasuresIfAbsentUsesOneTransactionPer64Measures() throws Exception {
+        SchemaRegistry a = server("a").registry();
+        SchemaRegistry b = server("b").registry();
+        Recorder onB = listen(b);
+        a.createGroup(group("sw"));
+        Measure existing = a.createMeasure(measure("sw", "m0"));
+        List<Measure> wanted = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            wanted.add(measure("sw", "m" + i));
+        }
+        List<Measure> created = a.createMeasuresIfAbsent(wanted);
+        assertEquals(149, created.size());
+        assertEquals("three transactions", 3, created.stream().mapToLong(Measure::createRevision).distinct().count());
+        assertEquals(existing, a.getMeasure("sw", "m0").orElseThrow());
+        Await.until("B has every measure", WAIT, () -> b.listMeasures("sw").size() == 150);
+        assertEquals(created.get(148), b.getMeasure("sw", "m149").orElseThrow());
+        assertEquals(151, onB.events.size());
+        assertEquals(List.of(), a.createMeasuresIfAbsent(wanted));
+        SchemaException noGroup = assertThrows(SchemaException.class,
+                () -> a.createMeasuresIfAbsent(List.of(measure("nosuch", "x"))));
+        assertEquals("measure nosuch/x: group nosuch does not exist", noGroup.getMessage());
     }
 
     @Test

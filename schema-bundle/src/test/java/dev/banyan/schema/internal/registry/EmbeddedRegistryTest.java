@@ -2,6 +2,7 @@ package dev.banyan.schema.internal.registry;
 
 import static dev.banyan.schema.SchemaFixture.cpu;
 import static dev.banyan.schema.SchemaFixture.group;
+import static dev.banyan.schema.SchemaFixture.measure;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
@@ -55,6 +56,51 @@ public class EmbeddedRegistryTest {
         assertEquals(List.of(g1v2), reopened.listGroups());
         assertTrue(reopened.getMeasure("g1", "cpu").isEmpty());
         assertEquals("revisions keep increasing after restart", 5, reopened.createGroup(group("g2")).createRevision());
+    }
+
+    /** Many new measures in one change: one file write, a revision each, handlers told in order, existing ones left. */
+    @Test
+    public void r2_createMeasuresIfAbsent_createsTheMissingOnesInOneChangeWithARevisionEach() {
+        EmbeddedRegistry registry = open();
+        List<String> heard = new ArrayList<>();
+        registry.registerHandler("recorder", EnumSet.allOf(Kind.class),
+                event -> heard.add(event.type() + " " + event.object().describe() + " @" + event.revision()));
+        registry.createGroup(group("g1"));
+        Measure existing = registry.createMeasure(measure("g1", "m0"));
+        List<Measure> wanted = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            wanted.add(measure("g1", "m" + i));
+        }
+        List<Measure> created = registry.createMeasuresIfAbsent(wanted);
+        assertEquals(199, created.size());
+        assertEquals("m1", created.get(0).name());
+        assertEquals(3, created.get(0).createRevision());
+        assertEquals(201, created.get(198).modRevision());
+        assertEquals(201, registry.revision());
+        assertEquals(existing, registry.getMeasure("g1", "m0").orElseThrow());
+        assertEquals(201, heard.size());
+        assertEquals("ADD measure g1/m1 @3", heard.get(2));
+        assertEquals("ADD measure g1/m199 @201", heard.get(200));
+        EmbeddedRegistry reopened = open();
+        assertEquals(201, reopened.revision());
+        assertEquals(200, reopened.listMeasures("g1").size());
+        assertEquals(created.get(198), reopened.getMeasure("g1", "m199").orElseThrow());
+        assertEquals("nothing left to create", List.of(), registry.createMeasuresIfAbsent(wanted));
+    }
+
+    /** A list naming a group that does not exist creates nothing, not even the measures of existing groups. */
+    @Test
+    public void r2_createMeasuresIfAbsent_withAMissingGroupCreatesNothing() {
+        EmbeddedRegistry registry = open();
+        registry.createGroup(group("g1"));
+        try {
+            registry.createMeasuresIfAbsent(List.of(measure("g1", "a"), measure("nosuch", "b")));
+            fail("a missing group is refused");
+        } catch (SchemaException e) {
+            assertEquals("measure nosuch/b: group nosuch does not exist", e.getMessage());
+        }
+        assertEquals(List.of(), registry.listMeasures("g1"));
+        assertEquals(1, open().revision());
     }
 
     @Test
