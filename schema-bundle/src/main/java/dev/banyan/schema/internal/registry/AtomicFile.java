@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystems;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -59,6 +60,11 @@ public final class AtomicFile {
             Path probe = Files.createTempFile(existing, ".probe-", ".tmp", attributes("rw-------"));
             Files.delete(probe);
             return null;
+        } catch (FileSystemException e) {
+            // Named by the directory, not by the probe's random file name: the same problem reads the same
+            // every time it is reported (the configuration guard logs a rejection once per distinct text).
+            return "cannot create and write " + dir + ": " + e.getClass().getSimpleName() + " in " + existing
+                    + (e.getReason() == null ? "" : " (" + e.getReason() + ")");
         } catch (IOException | RuntimeException e) {
             return "cannot create and write " + dir + ": " + e;
         }
