@@ -5,9 +5,9 @@
 #
 #   benchmarks/boot-fail-fast.sh [assembly dir] [runs]     (default: distribution/target/assembly, 5)
 #
-# launch-to-ready: from exec of bin/karaf until the log line saying the repository serves every
-#                  group (the state banyan:status reports as Ready), on a root with one group whose
-#                  segment is version 1.5.0.
+# launch-to-ready: from exec of bin/karaf until GET /-/ready answers 200 (every group serving with its
+#                  storage, the registry writable, the HTTP door serving: what banyan:status reports
+#                  as Ready), on a root with one group whose segment is version 1.5.0.
 # launch-to-exit:  from exec of bin/karaf until the process has exited (status checked non-zero), on
 #                  the same root with the segment stamped 1.3.0.
 set -euo pipefail
@@ -22,7 +22,7 @@ export JAVA_HOME=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v 
 now() { date +%s.%N; }
 
 # A fresh server home: bin/ and etc/ copied, lib/ and system/ linked, SSH/JMX ports of its own
-# (from $3), and a data root holding group g with one segment stamped $1.
+# (from $3: SSH, then JMX, then HTTP), and a data root holding group g with one segment stamped $1.
 home() {
     local dir=$WORK/$2 port=$3
     mkdir -p "$dir/data/banyan/.registry" "$dir/data/banyan/g/seg-20240101/shard-0" "$dir/deploy"
@@ -31,6 +31,7 @@ home() {
     ln -s "$ASSEMBLY/system" "$dir/system"
     printf '\nsshPort = %s\n' "$port" >> "$dir/etc/org.apache.karaf.shell.cfg"
     printf '\nrmiRegistryPort = %s\nrmiServerPort = %s\n' $((port + 1)) $((port + 2)) >> "$dir/etc/org.apache.karaf.management.cfg"
+    sed -i "s/^org.osgi.service.http.port *=.*/org.osgi.service.http.port = $((port + 3))/" "$dir/etc/org.ops4j.pax.web.cfg"
     printf '%s\n' "$1" > "$dir/data/banyan/g/seg-20240101/metadata"
     cat > "$dir/data/banyan/.registry/schema.yaml" <<'YAML'
 revision: 1
@@ -43,15 +44,16 @@ YAML
     echo "$dir"
 }
 
-# Seconds from launch until the log says the repository serves (then stops the server).
+# Seconds from launch until /-/ready answers 200 (then stops the server).
 ready_time() {
-    local dir; dir=$(home '{"version":"1.5.0"}' "ready-$1" $((PORTS + 10 * $1)))
+    local port=$((PORTS + 10 * $1))
+    local dir; dir=$(home '{"version":"1.5.0"}' "ready-$1" "$port")
     local start; start=$(now)
     # A session of its own (as each exit run has: the same CPU share under the kernel's autogroups), so
     # that the whole server, start script and JVM, can be stopped as one group.
     setsid "$dir/bin/karaf" run > "$dir/out.log" 2>&1 &
     local pid=$!
-    until grep -qs 'Schema repository booted: serving 1 group' "$dir/out.log"; do
+    until curl -sf -o /dev/null --max-time 1 "http://127.0.0.1:$((port + 3))/-/ready"; do
         kill -0 $pid 2>/dev/null || { echo "server died: $(tail -20 "$dir/out.log")" >&2; exit 1; }
         sleep 0.02
     done

@@ -144,6 +144,18 @@ public class KarafHttpDoorTest {
         return (int) karaf.output().lines().filter(l -> l.contains(text)).count();
     }
 
+    /**
+     * The HTTP door registers on Pax Web's own thread, often after the repository booted: the log
+     * still says, once, when the node became ready (operators and scripts read it there).
+     */
+    @Test
+    public void a0_r11_theLogSaysWhenTheNodeBecameReady() throws Exception {
+        Await.until("a log line saying the node serves", WAIT,
+                () -> count("Schema repository booted: serving") + count("Node ready: serving") > 0);
+        assertEquals(karaf.output(), 1, count("Schema repository booted"));
+        assertTrue(karaf.output(), count("Node ready") <= 1);
+    }
+
     @Test
     public void a_r11_writesWhileTheServerComponentRestartsAreAnswered503NeverNotFound() throws Exception {
         writeThrough("dev.banyan.server reconfigured", () -> karaf.configure("dev.banyan.server", "durability", "OS"));

@@ -271,7 +271,7 @@ public class KarafServerTest {
         // [R11] After a FATAL nothing restarts or announces that it serves.
         List<String> after = karaf.output().lines().dropWhile(l -> !l.contains("FATAL")).toList();
         assertTrue("announced serving after the FATAL line:\n" + karaf.output(), after.stream()
-                .noneMatch(l -> l.contains("Schema repository serving") || l.contains("Schema repository booted")));
+                .noneMatch(l -> l.contains("Schema repository booted") || l.contains("Node ready")));
         String line = fatal.get(0);
         for (String part : List.of(group, "incompatible version 1.3.0", "supported versions: 1.4.0, 1.5.0",
                 "segment: " + segment.toAbsolutePath())) {

@@ -28,6 +28,7 @@ import dev.banyan.schema.api.FailFast;
 import dev.banyan.schema.api.GroupDatabaseSupplier;
 import dev.banyan.schema.api.HandlerRegistration;
 import dev.banyan.schema.api.Kind;
+import dev.banyan.schema.api.Readiness;
 import dev.banyan.schema.api.ReadinessCheck;
 import dev.banyan.schema.api.SchemaRegistry;
 import dev.banyan.schema.api.SchemaRepository;
@@ -115,6 +116,36 @@ public final class SchemaRepositoryComponent {
             service = context.registerService(SchemaRepository.class, repository, null);
         }
         LOG.info("Schema repository booted: {}", repository.readiness().reason());
+        announceReadiness();
+    }
+
+    /**
+     * [R11] Readiness also waits for parts booted elsewhere (the HTTP door registers its servlets on
+     * Pax Web's own thread), so boot may end before the node is ready. Operators read the log for the
+     * moment it is: this says so once, polling (100 ms, backing off to 5 s) until then or until
+     * deactivation interrupts the boot thread.
+     */
+    private void announceReadiness() {
+        long pause = 100;
+        Readiness readiness = repository.readiness();
+        if (readiness.ready()) {
+            return; // the line above already said "serving"
+        }
+        while (!readiness.ready()) {
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException stopping) {
+                return;
+            }
+            synchronized (lifecycle) {
+                if (stopping || failFast.hasFailed()) {
+                    return;
+                }
+            }
+            pause = Math.min(5_000, pause * 2);
+            readiness = repository.readiness();
+        }
+        LOG.info("Node ready: {}", readiness.reason());
     }
 
     @Deactivate
