@@ -270,6 +270,67 @@ public class AggregateSemanticsTest {
         }
     }
 
+    /**
+     * Out-of-order arrival split across flushes: every part of a series overlaps the others in time.
+     * Without a repeated timestamp their statistics add up; one repeat (in another part, or in
+     * memory) must still be answered last-write-wins, in whole-range and bucketed aggregates alike.
+     */
+    @Test
+    public void s17_sourcesOverlappingInTimeAddUpUnlessATimestampRepeats() {
+        ReferenceAggregates reference = new ReferenceAggregates(DOUBLE_AND_LONG);
+        try (TsdbEngine engine = engine(1_000_000)) {
+            Tsdb db = engine.open("g", OPTIONS.withShardNum(1));
+            List<SeriesRef> all = List.of(series("a"), series("bb"));
+            // Three interleaved passes over one hour of 10 s steps: pass k writes steps k, k+3, k+6, ...
+            for (int pass = 0; pass < 3; pass++) {
+                WriteBatch batch = new WriteBatch("m", DOUBLE_AND_LONG, 64);
+                for (int step = pass; step < 360; step += 3) {
+                    for (SeriesRef s : all) {
+                        long t = T0 + 10_000L * step;
+                        double d = step * 1.5 + s.entity().get("host").length();
+                        long l = step * 7L;
+                        batch.add(s, t, d, l);
+                        reference.write(s, t, new long[] {Double.doubleToRawLongBits(d), l});
+                    }
+                }
+                db.write(batch);
+                if (pass < 2) {
+                    db.flush();
+                }
+            }
+            assertOverlappingAggregates("parts overlapping, no repeat", reference, db);
+            db.flush();
+            assertOverlappingAggregates("three parts overlapping, no repeat", reference, db);
+
+            // The same timestamp again, once in a new part and once in memory: the later write wins.
+            overwrite(db, reference, series("a"), T0 + 10_000L * 100, -1000.0, 1L);
+            db.flush();
+            assertOverlappingAggregates("a repeat in a newer part", reference, db);
+            overwrite(db, reference, series("bb"), T0 + 10_000L * 200, 5000.0, -3L);
+            assertOverlappingAggregates("a repeat in memory", reference, db);
+            db.close();
+            db = engine.open("g", OPTIONS.withShardNum(1));
+            assertOverlappingAggregates("reopened", reference, db);
+            db.close();
+        }
+    }
+
+    private static void overwrite(Tsdb db, ReferenceAggregates reference, SeriesRef s, long t, double d, long l) {
+        db.write(new WriteBatch("m", DOUBLE_AND_LONG, 1).add(s, t, d, l));
+        reference.write(s, t, new long[] {Double.doubleToRawLongBits(d), l});
+    }
+
+    private static void assertOverlappingAggregates(String when, ReferenceAggregates reference, Tsdb db) {
+        List<Query> queries = List.of(
+                Query.of("m", new TimeRange(T0 - HOUR, T0 + 2 * HOUR)).aggregate(ALL),
+                Query.of("m", new TimeRange(T0 - HOUR, T0 + 2 * HOUR)).aggregate(ALL).groupBy(),
+                Query.of("m", new TimeRange(T0 + 1_000, T0 + HOUR - 1_000)).aggregate(ALL).groupBy("region"),
+                Query.of("m", new TimeRange(T0, T0 + HOUR)).aggregate(ALL).bucket(600_000L));
+        for (Query query : queries) {
+            assertRows(when + ": " + query, reference.aggregate(query), db.query(query).rows());
+        }
+    }
+
     private static Query randomQuery(Random random, List<SeriesRef> all) {
         long from = T0 + (random.nextInt(4) == 0 ? -HOUR : 90_000L * random.nextInt(2000) + random.nextInt(3) * 1000 - 1000);
         long to = random.nextInt(4) == 0 ? T0 + 60 * HOUR : from + 1 + random.nextInt(30) * (random.nextBoolean() ? HOUR : 600_000L);

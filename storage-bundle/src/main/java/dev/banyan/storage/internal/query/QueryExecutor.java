@@ -28,8 +28,9 @@ import dev.banyan.storage.internal.shard.Shard;
 /**
  * [S17] Evaluates one query over the shard snapshots of the segments it touches, fed in ascending
  * time order. Blocks wholly inside the range (and inside one bucket) feed aggregates from their
- * statistics without being decoded, unless sources of the series overlap in time and need
- * last-write-wins de-duplication first. Every path folds values through {@link FieldStats}, so
+ * statistics without being decoded, unless two sources of the series hold the same timestamp and
+ * need last-write-wins de-duplication first (sources that merely overlap in time are told apart
+ * from those by their timestamps alone). Every path folds values through {@link FieldStats}, so
  * the answer does not depend on which path a point took.
  * <p>
  * Field lists only grow (new fields appended), so field {@code f} of a series means the same in
@@ -134,7 +135,7 @@ public final class QueryExecutor {
             if (blocks.isEmpty() && memory.isEmpty()) {
                 continue;
             }
-            if (query.isAggregate() && !overlapping(blocks, memory)) {
+            if (query.isAggregate() && (!overlapping(blocks, memory) || !repeatsATimestamp(blocks, memory))) {
                 aggregateFast(def, fieldIndexes, blocks, memory);
             } else {
                 int width = def.fields().size();
@@ -252,6 +253,44 @@ public final class QueryExecutor {
         intervals.sort(Comparator.comparingLong(i -> i[0]));
         for (int i = 1; i < intervals.size(); i++) {
             if (intervals.get(i)[0] <= intervals.get(i - 1)[1]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The timestamps of the sources being checked for repeats (reused: one array per query, not per series). */
+    private long[] seen = new long[PartWriter.BLOCK_POINTS];
+    private static final long[][] NO_COLUMNS = new long[0][];
+
+    /**
+     * Whether two sources of the series hold the same timestamp. Sources that overlap in time but
+     * never share a timestamp (out-of-order arrival split across flushes) need no last-write-wins
+     * de-duplication: their statistics add up as they are. Decodes the timestamps of the blocks that
+     * reach into the range, not their values; a repeat outside the range also counts (the answer
+     * then takes the merging path, which is right either way).
+     */
+    private boolean repeatsATimestamp(List<SourceBlock> blocks, List<Shard.MemorySlice> memory) {
+        int n = 0;
+        for (SourceBlock source : blocks) {
+            int count = source.block().count();
+            if (n + count > seen.length) {
+                seen = Arrays.copyOf(seen, Math.max(seen.length * 2, n + count));
+            }
+            source.part().decode(source.block(), ts, NO_COLUMNS, Long.MIN_VALUE, Long.MAX_VALUE);
+            System.arraycopy(ts, 0, seen, n, count);
+            n += count;
+        }
+        for (Shard.MemorySlice slice : memory) {
+            if (n + slice.size() > seen.length) {
+                seen = Arrays.copyOf(seen, Math.max(seen.length * 2, n + slice.size()));
+            }
+            System.arraycopy(slice.timestamps(), 0, seen, n, slice.size());
+            n += slice.size();
+        }
+        Arrays.sort(seen, 0, n);
+        for (int i = 1; i < n; i++) {
+            if (seen[i] == seen[i - 1]) {
                 return true;
             }
         }
