@@ -23,7 +23,6 @@ import dev.banyan.storage.internal.codec.ByteSource;
 import dev.banyan.storage.internal.codec.CorruptDataException;
 import dev.banyan.storage.internal.codec.TimestampCodec;
 import dev.banyan.storage.internal.codec.ValueCodec;
-import dev.banyan.storage.internal.shard.LongObjectMap;
 import dev.banyan.storage.internal.shard.SeriesDef;
 
 /**
@@ -48,14 +47,21 @@ public final class PartReader {
     private SeriesDef[] defs;
     private int[] entryStart;
     private int[] blockCounts;
+    /** The time range of every point in this part (epoch ms, inclusive); empty (MAX, MIN) for a part without blocks. */
+    private long minTs = Long.MAX_VALUE;
+    private long maxTs = Long.MIN_VALUE;
     /** The block index entries, as stored (format 1 or 2, see {@link BlockMeta#writeTo}). */
     private byte[] index;
     private int format;
     /** The decoded index, for queries; dropped by the GC under memory pressure. */
     private volatile SoftReference<Decoded> decoded = new SoftReference<>(null);
 
-    /** Per series: its blocks, and all of them folded into one (statistics only). */
-    private record Decoded(LongObjectMap<List<BlockMeta>> blocks, LongObjectMap<BlockMeta> summaries) {
+    /**
+     * Per series, at its position in {@link #seriesIds}: its blocks, and all of them folded into one
+     * (statistics only). Arrays, not maps keyed by id: a query walking many series in id order reads
+     * them side by side (see {@link #position}).
+     */
+    private record Decoded(List<BlockMeta>[] blocks, BlockMeta[] summaries) {
     }
     /** Why this part is quarantined, or null while it is intact. */
     private volatile String damage;
@@ -164,31 +170,74 @@ public final class PartReader {
                 previous = s;
             }
             blockCounts[s]++;
+            minTs = Math.min(minTs, block.minTs());
+            maxTs = Math.max(maxTs, block.maxTs());
         }
     }
 
     private Decoded decoded() {
         Decoded d = decoded.get();
         if (d == null) {
-            LongObjectMap<List<BlockMeta>> blocks = new LongObjectMap<>();
-            LongObjectMap<BlockMeta> summaries = new LongObjectMap<>();
-            for (long id : seriesIds) {
-                List<BlockMeta> list = readBlocks(id);
-                if (!list.isEmpty()) {
-                    blocks.put(id, list);
-                }
+            @SuppressWarnings("unchecked")
+            List<BlockMeta>[] blocks = new List[seriesIds.length];
+            BlockMeta[] summaries = new BlockMeta[seriesIds.length];
+            for (int s = 0; s < seriesIds.length; s++) {
+                blocks[s] = readBlocks(seriesIds[s]);
             }
             // Summaries in a pass of their own: side by side in memory, as whole-part aggregates read them.
-            for (long id : seriesIds) {
-                List<BlockMeta> list = blocks.get(id);
-                if (list != null) {
-                    summaries.put(id, fold(list));
-                }
+            for (int s = 0; s < seriesIds.length; s++) {
+                summaries[s] = blocks[s].isEmpty() ? null : fold(blocks[s]);
             }
             d = new Decoded(blocks, summaries);
             decoded = new SoftReference<>(d);
         }
         return d;
+    }
+
+    /**
+     * Where series {@code seriesId} is in this part, searching from {@code hint} (the position the
+     * previous lookup returned, or 0): callers that look up series in ascending id order walk the
+     * part once instead of searching it whole for every series.
+     *
+     * @return its position (for {@link #blocksAt}, {@link #summaryAt}, {@link #definitionAt}), or
+     *         {@code -(insertion point) - 1} if the part does not hold it; either way, decoded with
+     *         {@link #nextHint}, the hint for a later, larger id
+     */
+    public int position(long seriesId, int hint) {
+        int n = seriesIds.length;
+        if (hint < 0 || hint > n || hint < n && seriesIds[hint] > seriesId || hint > 0 && seriesIds[hint - 1] >= seriesId) {
+            return Arrays.binarySearch(seriesIds, seriesId); // not ascending from the hint: search it all
+        }
+        // Gallop forward from the hint (every id before lo is smaller), then search the last step.
+        int lo = hint;
+        int hi = hint;
+        int step = 1;
+        while (hi < n && seriesIds[hi] < seriesId) {
+            lo = hi + 1;
+            hi = lo + step;
+            step <<= 1;
+        }
+        return Arrays.binarySearch(seriesIds, lo, Math.min(hi + 1, n), seriesId);
+    }
+
+    /** The hint for the next {@link #position} call, from what the previous one returned. */
+    public static int nextHint(int position) {
+        return position >= 0 ? position + 1 : -position - 1;
+    }
+
+    /** The blocks of the series at {@code position}, in time order (possibly none). */
+    public List<BlockMeta> blocksAt(int position) {
+        return decoded().blocks()[position];
+    }
+
+    /** All blocks of the series at {@code position} as one (offset -1: statistics only), or null if it has none. */
+    public BlockMeta summaryAt(int position) {
+        return decoded().summaries()[position];
+    }
+
+    /** The definition this part holds for the series at {@code position}. */
+    public SeriesDef definitionAt(int position) {
+        return defs[position];
     }
 
     private List<FieldDef> fieldsOf(long seriesId) {
@@ -218,7 +267,8 @@ public final class PartReader {
 
     /** All blocks of a series in this part as one (offset -1: statistics only), or null. */
     public BlockMeta summary(long seriesId) {
-        return decoded().summaries().get(seriesId);
+        int s = Arrays.binarySearch(seriesIds, seriesId);
+        return s < 0 ? null : summaryAt(s);
     }
 
     public Path file() {
@@ -255,6 +305,16 @@ public final class PartReader {
         return damage != null;
     }
 
+    /** The earliest timestamp of this part (epoch ms), or Long.MAX_VALUE if it holds no point. */
+    public long minTs() {
+        return minTs;
+    }
+
+    /** The latest timestamp of this part (epoch ms), or Long.MIN_VALUE if it holds no point. */
+    public long maxTs() {
+        return maxTs;
+    }
+
     public long generation() {
         return generation;
     }
@@ -288,8 +348,8 @@ public final class PartReader {
 
     /** The blocks of a series in this part, in time order. */
     public List<BlockMeta> blocks(long seriesId) {
-        List<BlockMeta> list = decoded().blocks().get(seriesId);
-        return list == null ? List.of() : list;
+        int s = Arrays.binarySearch(seriesIds, seriesId);
+        return s < 0 ? List.of() : blocksAt(s);
     }
 
     /** The blocks of a series, decoded from the index now and not kept: for a single pass such as a merge. */

@@ -90,6 +90,9 @@ public final class QueryExecutor {
         if (!def.ref().measure().equals(query.measure())) {
             return false;
         }
+        if (query.tagEquals().isEmpty() && query.matchers().isEmpty()) {
+            return true;
+        }
         for (Map.Entry<String, String> condition : query.tagEquals().entrySet()) {
             String value = def.ref().entity().get(condition.getKey());
             if (value == null) {
@@ -114,20 +117,33 @@ public final class QueryExecutor {
         if (projection.isEmpty()) {
             return;
         }
+        List<PartReader> parts = snapshot.parts();
+        // Series come in ascending id order, as each part holds them: every part is walked once, not searched per series.
+        int[] hints = new int[parts.size()];
+        int[] positions = new int[parts.size()];
         for (SeriesDef def : snapshot.series()) {
             int[] fieldIndexes = fieldIndexes(def);
-            List<Shard.MemorySlice> memory = snapshot.memory().getOrDefault(def.ref().id(), List.of());
-            if (query.isAggregate() && memory.isEmpty() && query.bucketMillis() == 0
-                    && aggregateWholeParts(def, fieldIndexes, snapshot.parts())) {
+            for (int p = 0; p < parts.size(); p++) {
+                positions[p] = parts.get(p).position(def.ref().id(), hints[p]);
+                hints[p] = PartReader.nextHint(positions[p]);
+            }
+            List<Shard.MemorySlice> memory = snapshot.memory().isEmpty() ? List.of()
+                    : snapshot.memory().getOrDefault(def.ref().id(), List.of());
+            if (query.isAggregate() && memory.isEmpty() && query.bucketMillis() == 0 && partsDisjoint(parts)
+                    && aggregateWholeParts(def, fieldIndexes, parts, positions)) {
                 continue;
             }
             blocks.clear();
-            for (PartReader part : snapshot.parts()) {
-                List<BlockMeta> partBlocks = part.blocks(def.ref().id());
+            for (int p = 0; p < parts.size(); p++) {
+                if (positions[p] < 0) {
+                    continue;
+                }
+                PartReader part = parts.get(p);
+                List<BlockMeta> partBlocks = part.blocksAt(positions[p]);
                 if (partBlocks.isEmpty()) {
                     continue;
                 }
-                int width = part.definition(def.ref().id()).fields().size();
+                int width = part.definitionAt(positions[p]).fields().size();
                 for (int b = firstEndingAtOrAfter(partBlocks, start); b < partBlocks.size() && partBlocks.get(b).minTs() < end; b++) {
                     blocks.add(new SourceBlock(part, partBlocks.get(b), width));
                 }
@@ -194,11 +210,11 @@ public final class QueryExecutor {
      *
      * @return false, having done nothing, if that does not hold
      */
-    private boolean aggregateWholeParts(SeriesDef def, int[] fieldIndexes, List<PartReader> parts) {
+    private boolean aggregateWholeParts(SeriesDef def, int[] fieldIndexes, List<PartReader> parts, int[] positions) {
         long previousMax = Long.MIN_VALUE;
         int found = 0;
-        for (PartReader part : parts) {
-            BlockMeta summary = part.summary(def.ref().id());
+        for (int p = 0; p < parts.size(); p++) {
+            BlockMeta summary = positions[p] < 0 ? null : parts.get(p).summaryAt(positions[p]);
             if (summary == null) {
                 continue;
             }
@@ -220,6 +236,25 @@ public final class QueryExecutor {
         return true;
     }
 
+    private List<PartReader> disjointChecked;
+    private boolean disjoint;
+
+    /**
+     * Whether the parts follow each other in time without overlapping (as in-order data leaves
+     * them). Only then can a series' part summaries be folded whole; otherwise nearly every series
+     * of the parts overlaps itself too, and trying costs a lookup per part and series for nothing.
+     */
+    private boolean partsDisjoint(List<PartReader> parts) {
+        if (parts != disjointChecked) {
+            disjointChecked = parts;
+            disjoint = true;
+            for (int p = 1; p < parts.size() && disjoint; p++) {
+                disjoint = parts.get(p).minTs() > parts.get(p - 1).maxTs();
+            }
+        }
+        return disjoint;
+    }
+
     /** The part summaries of the series being folded (reused). */
     private BlockMeta[] summaries = new BlockMeta[4];
 
@@ -232,16 +267,19 @@ public final class QueryExecutor {
         }
     }
 
+    /**
+     * Whether the sources overlap in time. Without memory slices, blocks that only ever step forward
+     * (part by part, each part's in time order) do not; blocks that step back are taken to overlap
+     * without sorting them, and {@link #repeatsATimestamp} settles whether that matters.
+     */
     private static boolean overlapping(List<SourceBlock> blocks, List<Shard.MemorySlice> memory) {
+        for (int i = 1; i < blocks.size(); i++) {
+            if (blocks.get(i).block().minTs() <= blocks.get(i - 1).block().maxTs()) {
+                return true;
+            }
+        }
         if (memory.isEmpty()) {
-            // Blocks come part by part, each part's in time order: overlap shows as a step back in time.
-            boolean ascending = true;
-            for (int i = 1; i < blocks.size() && ascending; i++) {
-                ascending = blocks.get(i).block().minTs() > blocks.get(i - 1).block().maxTs();
-            }
-            if (ascending) {
-                return false;
-            }
+            return false;
         }
         List<long[]> intervals = new ArrayList<>();
         for (SourceBlock b : blocks) {
@@ -468,19 +506,28 @@ public final class QueryExecutor {
 
     private Map<String, String> lastGroupOwnerTags;
     private SeriesDef lastGroupOwner;
+    /** The accumulator of {@link #lastGroupOwner} in bucket {@link #lastBucket}: a series' blocks mostly share one. */
+    private FieldStats[] lastAccumulator;
+    private long lastBucket;
 
     private FieldStats[] accumulator(SeriesDef def, long t) {
+        long bucket = bucketOf(t);
+        if (def == lastGroupOwner && bucket == lastBucket && lastAccumulator != null) {
+            return lastAccumulator;
+        }
         if (def != lastGroupOwner) {
             lastGroupOwner = def;
             lastGroupOwnerTags = groupOf(def);
         }
-        return groups.computeIfAbsent(new GroupKey(lastGroupOwnerTags, bucketOf(t)), k -> {
+        lastBucket = bucket;
+        lastAccumulator = groups.computeIfAbsent(new GroupKey(lastGroupOwnerTags, bucket), k -> {
             FieldStats[] acc = new FieldStats[projection.size()];
             for (int w = 0; w < acc.length; w++) {
                 acc[w] = new FieldStats(projection.get(w).type());
             }
             return acc;
         });
+        return lastAccumulator;
     }
 
     /** Tag maps entry by entry (name, then value), in their iteration order; a prefix sorts first. */
