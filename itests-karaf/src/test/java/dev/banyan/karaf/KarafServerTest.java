@@ -244,7 +244,25 @@ public class KarafServerTest {
             karaf.start();
             karaf.awaitServing(BOOT);
             assertOk(karaf.client("banyan:status"), "SERVING");
+
+            // [R11] A registry contradicting the stored points (an offline edit changing a field's type, which
+            // schema.yaml's header allows) is as permanent as an old segment: the next boot stops with one FATAL line.
+            assertOk(karaf.client("banyan:measure-create --tag host:STRING --field value:DOUBLE --entity host legacy cpu"),
+                    "Created measure legacy/cpu");
+            assertOk(karaf.client("banyan:write --tags host=h1 --fields value=1.5 legacy cpu"), "Wrote 1 point");
             assertEquals(0, karaf.shutdown(Duration.ofSeconds(60)));
+            Path schema = karaf.dataRoot().resolve(".registry/schema.yaml");
+            String yaml = Files.readString(schema);
+            assertTrue(yaml, yaml.contains("DOUBLE"));
+            Files.writeString(schema, yaml.replace("DOUBLE", "LONG"));
+            karaf.start();
+            assertEquals("exit status; output:\n" + karaf.output(), 1, karaf.awaitExit(BOOT));
+            List<String> fatal = karaf.fatalLines();
+            assertEquals("exactly one FATAL line; output:\n" + karaf.output(), 1, fatal.size());
+            for (String part : List.of("measure legacy/cpu", "field value", "a field's type cannot change")) {
+                assertTrue("'" + part + "' in: " + fatal.get(0), fatal.get(0).contains(part));
+            }
+            assertEquals(List.of(), karaf.lockFiles());
         }
     }
 

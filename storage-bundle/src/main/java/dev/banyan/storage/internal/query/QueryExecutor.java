@@ -117,7 +117,7 @@ public final class QueryExecutor {
         if (projection.isEmpty()) {
             return;
         }
-        List<PartReader> parts = snapshot.parts();
+        List<PartReader> parts = partsInRange(snapshot.parts());
         // Series come in ascending id order, as each part holds them: every part is walked once, not searched per series.
         int[] hints = new int[parts.size()];
         int[] positions = new int[parts.size()];
@@ -234,6 +234,21 @@ public final class QueryExecutor {
             }
         }
         return true;
+    }
+
+    /** The parts holding a point in the query's range, oldest first as given (last write wins by that order). */
+    private List<PartReader> partsInRange(List<PartReader> parts) {
+        List<PartReader> inRange = null;
+        for (int p = 0; p < parts.size(); p++) {
+            PartReader part = parts.get(p);
+            boolean overlaps = part.maxTs() >= start && part.minTs() < end;
+            if (!overlaps && inRange == null) {
+                inRange = new ArrayList<>(parts.subList(0, p));
+            } else if (overlaps && inRange != null) {
+                inRange.add(part);
+            }
+        }
+        return inRange == null ? parts : inRange;
     }
 
     private List<PartReader> disjointChecked;
