@@ -51,7 +51,12 @@ public final class QueryExecutor {
     /** The blocks of the series being read (reused: one list per query, not per series). */
     private final List<SourceBlock> blocks = new ArrayList<>();
 
-    private record GroupKey(Map<String, String> tags, long bucket) {
+    /**
+     * One group of the answer: for {@link Query.Grouping#SERIES} the series' tag map, otherwise the
+     * list of its values of the group tags, in their order (cheaper to hash than a map, and made a
+     * map only for the answer's rows).
+     */
+    private record GroupKey(Object group, long bucket) {
     }
 
     /** A series' merged runs, each row holding the projected fields. */
@@ -507,19 +512,35 @@ public final class QueryExecutor {
         return bucket == 0 ? start : t - Math.floorMod(t, bucket);
     }
 
-    private Map<String, String> groupOf(SeriesDef def) {
+    /** The group of a series (see {@link GroupKey}); a series without a group tag has "" for it. */
+    private Object groupOf(SeriesDef def) {
         if (query.grouping() == Query.Grouping.SERIES) {
             return def.ref().allTags();
         }
-        Map<String, String> key = new LinkedHashMap<>();
-        for (String tag : query.groupTags()) {
-            String value = def.ref().entity().get(tag);
-            key.put(tag, value != null ? value : def.ref().tags().getOrDefault(tag, ""));
+        List<String> tags = query.groupTags();
+        String[] values = new String[tags.size()];
+        for (int i = 0; i < values.length; i++) {
+            String value = def.ref().entity().get(tags.get(i));
+            values[i] = value != null ? value : def.ref().tags().getOrDefault(tags.get(i), "");
         }
-        return key;
+        return Arrays.asList(values);
     }
 
-    private Map<String, String> lastGroupOwnerTags;
+    /** The answer's tags of a group. */
+    @SuppressWarnings("unchecked")
+    private Map<String, String> tagsOf(Object group) {
+        if (group instanceof Map<?, ?> tags) {
+            return (Map<String, String>) tags;
+        }
+        List<String> values = (List<String>) group;
+        Map<String, String> tags = new LinkedHashMap<>();
+        for (int i = 0; i < values.size(); i++) {
+            tags.put(query.groupTags().get(i), values.get(i));
+        }
+        return tags;
+    }
+
+    private Object lastGroupOwnerTags;
     private SeriesDef lastGroupOwner;
     /** The accumulator of {@link #lastGroupOwner} in bucket {@link #lastBucket}: a series' blocks mostly share one. */
     private FieldStats[] lastAccumulator;
@@ -593,7 +614,7 @@ public final class QueryExecutor {
                     }
                 }
             }
-            rows.add(new AggregateRow(e.getKey().tags(), e.getKey().bucket(), Collections.unmodifiableMap(values)));
+            rows.add(new AggregateRow(tagsOf(e.getKey().group()), e.getKey().bucket(), Collections.unmodifiableMap(values)));
         }
         rows.sort(ROW_ORDER);
         return new QueryResult(List.of(), rows);
