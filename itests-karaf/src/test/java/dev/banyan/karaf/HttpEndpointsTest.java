@@ -177,6 +177,33 @@ public class HttpEndpointsTest {
     }
 
     /**
+     * [S13a] The write window belongs to the group, the same for every measure: a remote write with one
+     * sample too far ahead of the server clock, or older than the group's TTL, is refused whole (400
+     * naming the series and the window) before any of its measures is written or provisioned; a line
+     * protocol write stores its other lines.
+     */
+    @Test
+    public void aSampleOutsideTheWriteWindowRefusesTheWholeRemoteWriteBeforeAnyMeasureIsWritten() throws Exception {
+        long ahead = System.currentTimeMillis() + 3L * 24 * 3_600_000;
+        HttpResponse<String> future = admin.remoteWrite("", write(series("window_first", labels("job", "a"), t0, 1),
+                series("window_ahead", labels("job", "a"), ahead, 2)));
+        assertRefused(future, 400, "series 1 window_ahead{job=\"a\"}");
+        assertTrue(future.body(), future.body().contains("too far ahead of the server clock"));
+        long old = System.currentTimeMillis() - 400L * 24 * 3_600_000;
+        HttpResponse<String> past = admin.remoteWrite("", write(series("window_first", labels("job", "a"), t0, 1),
+                series("window_old", labels("job", "a"), old, 2)));
+        assertRefused(past, 400, "series 1 window_old{job=\"a\"}");
+        assertTrue(past.body(), past.body().contains("older than the group's TTL allows"));
+        String measures = karaf.client("banyan:measure-list prometheus").output();
+        assertFalse("nothing of the refused writes is stored or provisioned: " + measures, measures.contains("window_"));
+
+        assertRefused(admin.lineProtocol("/write?db=windows&precision=ms", "window_lp,host=a v=1 " + t0 + "\nwindow_lp,host=b v=2 "
+                + ahead), 400, "partial write: 1 line(s) refused, 1 point(s) stored: line 2: timestamp");
+        assertEquals(1, count("windows", "window_lp", "v"));
+        assertStillServes();
+    }
+
+    /**
      * [S18] A label value the storage cannot hold in a series (its text is limited to 64 KiB) is the
      * client's mistake at the HTTP door: 400 naming the series or line and the label, nothing of a
      * remote write stored, the other lines of a line-protocol write stored.

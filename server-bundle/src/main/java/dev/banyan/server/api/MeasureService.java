@@ -76,4 +76,14 @@ public interface MeasureService {
      * @since 1.1
      */
     Readiness readiness();
+
+    /**
+     * [S13a] The timestamps a write to {@code group} accepts right now (epoch ms, half-open), the same
+     * for every measure of the group: see {@link Tsdb#acceptedTimestamps}. Protocols that store one
+     * request as several measures' writes check their points against it before writing any.
+     *
+     * @throws GroupNotServingException if the group is not serving on this node
+     * @since 1.2
+     */
+    TimeRange acceptedTimestamps(String group);
 }

@@ -3,5 +3,5 @@
  * measures declared in the schema registry, validating every point against its measure first.
  * Obtain it as an OSGi service.
  */
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package dev.banyan.server.api;

@@ -56,6 +56,11 @@ public final class MeasureServiceComponent implements MeasureService {
     }
 
     @Override
+    public TimeRange acceptedTimestamps(String group) {
+        return tsdb(group).acceptedTimestamps();
+    }
+
+    @Override
     public QueryResult query(String group, Query query) {
         return read(group, query.measure(), tsdb -> tsdb.query(query));
     }

@@ -82,6 +82,17 @@ public interface Tsdb extends AutoCloseable {
      */
     void write(WriteBatch batch);
 
+    /**
+     * [S12][S13a] The timestamps {@link #write} accepts right now, as a half-open range of epoch ms:
+     * from {@code now - ttl} (while retention is enabled; else the start of the supported range) to
+     * {@code maxFutureMinutes} ahead of the engine's clock, inclusive. For callers that write one
+     * request as several batches and must refuse it whole before writing any of them; the window
+     * moves with the clock, so a write may still refuse a point at the edge.
+     *
+     * @since 2.1
+     */
+    TimeRange acceptedTimestamps();
+
     /** [S17] Reads a measure; see {@link Query}. */
     QueryResult query(Query query);
 

@@ -12,5 +12,5 @@
  * supported {@link dev.banyan.storage.api.Timestamps} range or the group's write window); {@link
  * dev.banyan.storage.api.StorageBusyException} says retry later.
  */
-@org.osgi.annotation.versioning.Version("2.0.0")
+@org.osgi.annotation.versioning.Version("2.1.0")
 package dev.banyan.storage.api;

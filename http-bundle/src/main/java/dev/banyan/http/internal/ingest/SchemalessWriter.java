@@ -1,5 +1,6 @@
 package dev.banyan.http.internal.ingest;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -38,6 +39,7 @@ import dev.banyan.server.api.DataPoint;
 import dev.banyan.server.api.InvalidPointException;
 import dev.banyan.server.api.MeasureService;
 import dev.banyan.server.api.SchemalessLayout;
+import dev.banyan.storage.api.TimeRange;
 import dev.banyan.storage.api.Timestamps;
 
 /**
@@ -113,6 +115,19 @@ public final class SchemalessWriter {
             return new Outcome(0, refused == null ? new TreeMap<>() : refused); // nothing to store: no group is created
         }
         ensureGroup(group);
+        // [S13a] One window for every measure of the group: a point outside it is refused before any measure is
+        // written (all or nothing: before anything is provisioned either), or on its own (partial writes, in prepare).
+        TimeRange accepted = measures.acceptedTimestamps(group);
+        if (refused == null) {
+            for (IngestBatch.MeasurePoints incoming : batch.measures()) {
+                for (IngestBatch.Point point : incoming.points) {
+                    if (!accepted.contains(point.timestampMillis()) && Timestamps.isSupported(point.timestampMillis())) {
+                        throw ApiException.badData(batch.describe(point.origin()) + ": "
+                                + outsideWindow(group, accepted, point.timestampMillis()));
+                    }
+                }
+            }
+        }
         createMissingMeasures(group, batch);
         List<Prepared> prepared = new ArrayList<>();
         for (IngestBatch.MeasurePoints incoming : batch.measures()) {
@@ -126,7 +141,7 @@ public final class SchemalessWriter {
                 incoming.points.forEach(p -> refused.put(p.origin(), e.getMessage()));
                 continue;
             }
-            prepared.add(prepare(measure, incoming, batch, refused));
+            prepared.add(prepare(group, accepted, measure, incoming, batch, refused));
         }
         long written = 0;
         for (Prepared p : prepared) {
@@ -136,7 +151,7 @@ public final class SchemalessWriter {
         return new Outcome(written, refused == null ? new TreeMap<>() : refused);
     }
 
-    private Prepared prepare(Measure measure, IngestBatch.MeasurePoints incoming, IngestBatch batch,
+    private Prepared prepare(String group, TimeRange accepted, Measure measure, IngestBatch.MeasurePoints incoming, IngestBatch batch,
             SortedMap<Integer, String> refused) {
         boolean schemaless = SchemalessLayout.isSchemaless(measure);
         Map<String, FieldSpec.FieldType> fields = new HashMap<>();
@@ -149,6 +164,9 @@ public final class SchemalessWriter {
         Map<SortedMap<String, String>, Map<String, String>> storedTags = new IdentityHashMap<>();
         for (IngestBatch.Point point : incoming.points) {
             String problem = check(measure, schemaless, fields, tags, point);
+            if (problem == null && !accepted.contains(point.timestampMillis())) {
+                problem = outsideWindow(group, accepted, point.timestampMillis());
+            }
             if (problem != null) {
                 String message = batch.describe(point.origin()) + ": " + problem;
                 if (refused == null) {
@@ -208,6 +226,17 @@ public final class SchemalessWriter {
             }
         }
         return null;
+    }
+
+    /** Why a supported timestamp is refused by the group's write window (built only for a refusal). */
+    private static String outsideWindow(String group, TimeRange accepted, long t) {
+        String window = "group " + group + " accepts [" + Instant.ofEpochMilli(accepted.startMillis()) + ", "
+                + Instant.ofEpochMilli(accepted.endMillis() - 1) + "] now";
+        return t < accepted.startMillis()
+                ? "timestamp " + Timestamps.describe(t) + " is older than the group's TTL allows (retention would delete it at "
+                        + "once); " + window
+                : "timestamp " + Timestamps.describe(t) + " is too far ahead of the server clock (storage maxFutureMinutes); "
+                        + window;
     }
 
     /** The measure as refusals name it (built only for a refusal). */

@@ -86,6 +86,11 @@ public class QueryDeadlineTest {
         public Readiness readiness() {
             throw new UnsupportedOperationException();
         }
+
+        @Override
+        public TimeRange acceptedTimestamps(String group) {
+            throw new UnsupportedOperationException();
+        }
     }
 
     private static PromQLConfig config() {

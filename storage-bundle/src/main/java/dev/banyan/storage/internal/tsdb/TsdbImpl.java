@@ -323,6 +323,11 @@ final class TsdbImpl implements Tsdb {
     }
 
     @Override
+    public TimeRange acceptedTimestamps() {
+        return window.accepted(options, window.clock().millis());
+    }
+
+    @Override
     public void write(WriteBatch batch) {
         int n = batch.size();
         if (n == 0) {

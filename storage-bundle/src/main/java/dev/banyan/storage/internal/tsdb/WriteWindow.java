@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 import dev.banyan.storage.api.PointRejectedException;
+import dev.banyan.storage.api.TimeRange;
 import dev.banyan.storage.api.Timestamps;
 import dev.banyan.storage.api.TsdbOptions;
 import dev.banyan.storage.api.WriteBatch;
@@ -54,6 +55,11 @@ record WriteWindow(Clock clock, Duration maxFuture) {
             }
             throw new PointRejectedException(i, point + why + "; nothing of the batch was written");
         }
+    }
+
+    /** The accepted timestamps as of {@code nowMillis}, half-open: [oldest accepted, newest accepted + 1). */
+    TimeRange accepted(TsdbOptions options, long nowMillis) {
+        return new TimeRange(oldestAccepted(options, nowMillis), newestAccepted(nowMillis) + 1);
     }
 
     private static long oldestAccepted(TsdbOptions options, long nowMillis) {
