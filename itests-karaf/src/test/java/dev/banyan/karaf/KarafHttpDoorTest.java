@@ -150,8 +150,12 @@ public class KarafHttpDoorTest {
      */
     @Test
     public void a0_r11_theLogSaysWhenTheNodeBecameReady() throws Exception {
-        Await.until("a log line saying the node serves", WAIT,
-                () -> count("Schema repository booted: serving") + count("Node ready: serving") > 0);
+        try {
+            Await.until("a log line saying the node serves", WAIT,
+                    () -> count("Schema repository booted: serving") + count("Node ready: serving") > 0);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; output:\n" + karaf.output(), e);
+        }
         assertEquals(karaf.output(), 1, count("Schema repository booted"));
         assertTrue(karaf.output(), count("Node ready") <= 1);
     }
@@ -218,6 +222,39 @@ public class KarafHttpDoorTest {
     }
 
     /** Polls {@code reached} (an I/O error counts as not yet) every 200 ms for {@link #WAIT}. */
+    /**
+     * Editing {@code etc/dev.banyan.promql.cfg} (a new query timeout) applies the value in place: the
+     * query API keeps answering throughout, never 404 (Pax Web re-registering the servlet).
+     */
+    @Test
+    public void c1_r11_editingThePromQLConfigurationKeepsTheQueryApiAnswering() throws Exception {
+        HttpClientSupport http = admin();
+        List<String> wrong = new ArrayList<>();
+        int answered = 0;
+        karaf.configure("dev.banyan.promql", "queryTimeoutMs", "60000");
+        Await.until("Config Admin holds the new timeout", WAIT, () -> {
+            try {
+                return karaf.client("config:property-get --pid dev.banyan.promql queryTimeoutMs").output().contains("60000");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        // The window seen before lasted about 5 s: keep asking well past it.
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(8);
+        while (System.nanoTime() < until) {
+            HttpResponse<String> answer = http.get("/api/v1/query?query=up");
+            answered++;
+            boolean retryable = answer.statusCode() == 503 && answer.headers().firstValue("Retry-After").isPresent();
+            if (answer.statusCode() != 200 && !retryable) {
+                wrong.add(answer.statusCode() + " " + answer.body());
+            }
+            Thread.sleep(10);
+        }
+        assertTrue("answers after the edit: " + answered, answered > 50);
+        assertEquals("every query answered 200 (or 503 with Retry-After), never 404", List.of(), wrong);
+        assertEquals(200, http.get("/-/ready").statusCode());
+    }
+
     private static void poll(String what, java.util.concurrent.Callable<Boolean> reached) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         Exception last = null;

@@ -31,7 +31,9 @@ public class KarafReadinessTest {
             new BadValue("dev.banyan.server", "durability", "fsync", "one of FSYNC, OS"),
             new BadValue("dev.banyan.storage", "retentionIntervalMinutes", "12O", "a whole number"),
             new BadValue("dev.banyan.failfast", "exitStatus", "one", "a whole number"),
-            new BadValue("dev.banyan.schema.registry", "onInitTimeoutSeconds", "0", "at least 1"));
+            new BadValue("dev.banyan.schema.registry", "onInitTimeoutSeconds", "0", "at least 1"),
+            new BadValue("dev.banyan.promql", "queryTimeoutMs", "-1", "at least 1"),
+            new BadValue("dev.banyan.http", "maxRequestBytes", "0", "From 1024 to 2147483639"));
 
     /**
      * Values of the right type that a component could not use (whitespace a component reads as part
@@ -42,7 +44,8 @@ public class KarafReadinessTest {
             new BadValue("dev.banyan.server", "durability", "FSYNC ", "one of FSYNC, OS"),
             new BadValue("dev.banyan.http", "strict", "true ", "true or false"),
             new BadValue("dev.banyan.storage", "dataRoot", "/proc/nope", "a directory this server can create and write"),
-            new BadValue("dev.banyan.http", "realm", "karfa", "the name of a registered JAAS realm"));
+            new BadValue("dev.banyan.http", "realm", "karfa", "the name of a registered JAAS realm"),
+            new BadValue("dev.banyan.promql", "group", "no/such", "a group name"));
 
     @Rule
     public TemporaryFolder tmp = new TemporaryFolder();

@@ -20,7 +20,7 @@ public @interface HttpConfig {
             + "(404). false: the group is created with the newGroup* options.")
     boolean strict() default false;
 
-    @AttributeDefinition(name = "Shards of a new group")
+    @AttributeDefinition(name = "Shards of a new group", description = "At least 1.", min = "1")
     int newGroupShards() default 1;
 
     @AttributeDefinition(name = "Segment interval of a new group", description = "<n>h or <n>d")
@@ -30,11 +30,11 @@ public @interface HttpConfig {
     String newGroupTtl() default "15d";
 
     @AttributeDefinition(name = "Largest request body", description = "Bytes, as sent and once decompressed; a larger "
-            + "body is refused with 413.")
+            + "body is refused with 413. From 1024 to 2147483639.", min = "1024", max = "2147483639")
     long maxRequestBytes() default 32L * 1024 * 1024;
 
     @AttributeDefinition(name = "Most samples per remote read", description = "A remote-read request whose answer "
-            + "would hold more samples is refused with 400, as Prometheus does.")
+            + "would hold more samples is refused with 400, as Prometheus does. At least 1.", min = "1")
     long maxReadSamples() default 50_000_000L;
 
     @AttributeDefinition(name = "JAAS realm", description = "HTTP Basic credentials are checked against this realm.")
@@ -52,6 +52,6 @@ public @interface HttpConfig {
     String anonymousPaths() default "/-/healthy,/-/ready,/ping";
 
     @AttributeDefinition(name = "Credential cache", description = "Seconds a successful Basic login is remembered "
-            + "(0: check the realm on every request).")
+            + "(0: check the realm on every request).", min = "0")
     int credentialCacheSeconds() default 60;
 }

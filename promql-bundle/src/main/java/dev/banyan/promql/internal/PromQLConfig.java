@@ -12,12 +12,15 @@ public @interface PromQLConfig {
     @AttributeDefinition(description = "The group holding the series written by Prometheus remote write (the http bundle's group)")
     String group() default "prometheus";
 
-    @AttributeDefinition(description = "Longest a query may run, in milliseconds; a longer one fails with 503 timeout")
+    @AttributeDefinition(description = "Longest a query may run, in milliseconds, at least 1; a longer one fails with 503 "
+            + "timeout", min = "1")
     long queryTimeoutMs() default 120_000;
 
-    @AttributeDefinition(description = "Samples a query may load plus points it may return; more fails with 422 execution")
+    @AttributeDefinition(description = "Samples a query may load plus points it may return, at least 1; more fails with 422 "
+            + "execution", min = "1")
     long maxSamples() default 50_000_000;
 
-    @AttributeDefinition(description = "How far back an instant vector selector looks for a sample, in milliseconds")
+    @AttributeDefinition(description = "How far back an instant vector selector looks for a sample, in milliseconds, at "
+            + "least 1", min = "1")
     long lookbackDeltaMs() default 300_000;
 }

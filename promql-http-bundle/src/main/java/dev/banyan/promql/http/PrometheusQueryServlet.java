@@ -15,7 +15,6 @@ import javax.servlet.http.HttpServletResponse;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -45,7 +44,7 @@ import dev.banyan.promql.api.SeriesSource;
  * {@code label/<name>/values}, {@code metadata}, {@code status/buildinfo} and
  * {@code query_exemplars}, by GET or form-encoded POST, answered in the API's JSON envelope.
  */
-@Component(service = Servlet.class, configurationPid = PrometheusQueryServlet.Limits.PID, immediate = true)
+@Component(service = Servlet.class, immediate = true)
 @HttpWhiteboardContextSelect(BanyanHttp.CONTEXT_SELECT)
 @HttpWhiteboardServletName("banyan-prometheus-query")
 @HttpWhiteboardServletPattern({"/api/v1/query", "/api/v1/query_range", "/api/v1/series", "/api/v1/labels",
@@ -61,18 +60,7 @@ public final class PrometheusQueryServlet extends ApiServlet {
     /** Optional: while it restarts with the node's components this endpoint stays and answers 503, never 404. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private transient volatile SeriesSource source;
-    private volatile transient Limits config;
-
-    /** The query limits of PID {@value #PID} (documented, with the group, by the PromQL bundle's metatype). */
-    public @interface Limits {
-        String PID = "dev.banyan.promql";
-
-        long queryTimeoutMs() default 120_000;
-
-        long maxSamples() default 50_000_000;
-
-        long lookbackDeltaMs() default 300_000;
-    }
+    private final transient QuerySettings settings;
 
     /**
      * @param whiteboard held only while Pax Web's server is started (its runtime publishes an
@@ -80,22 +68,19 @@ public final class PrometheusQueryServlet extends ApiServlet {
      *                   server (a port change) unregisters this servlet and registers it afresh once the
      *                   server is back. Pax Web 8 re-processing the servlet itself lost it for good when
      *                   it came before Banyan's context, which another bundle registers.
+     * @param settings   the query limits, apart from this component: no configuration property ever
+     *                   changes this servlet's service, which the whiteboard would re-register
      */
     @Activate
     public PrometheusQueryServlet(@Reference PromQLEngine engine,
             @Reference(target = "(" + HttpServiceRuntimeConstants.HTTP_SERVICE_ENDPOINT + "=*://*)") HttpServiceRuntime whiteboard,
-            Limits config) {
+            @Reference QuerySettings settings) {
         this.engine = engine;
-        this.config = config;
+        this.settings = settings;
     }
 
     private SeriesSource source() {
         return serving(source, "the series source (PromQL over the measure service)");
-    }
-
-    @Modified
-    void modified(Limits config) {
-        this.config = config;
     }
 
     @Override
@@ -129,7 +114,7 @@ public final class PrometheusQueryServlet extends ApiServlet {
     }
 
     private QueryLimits limits(HttpServletRequest request) {
-        Limits c = config;
+        QuerySettings.Limits c = settings.current();
         long timeout = c.queryTimeoutMs();
         String param = request.getParameter("timeout");
         if (param != null && !param.isEmpty()) {

@@ -121,9 +121,10 @@ public final class SchemalessWriter {
         if (refused == null) {
             for (IngestBatch.MeasurePoints incoming : batch.measures()) {
                 for (IngestBatch.Point point : incoming.points) {
-                    if (!accepted.contains(point.timestampMillis()) && Timestamps.isSupported(point.timestampMillis())) {
+                    long t = point.timestampMillis();
+                    if (!accepted.contains(t)) {
                         throw ApiException.badData(batch.describe(point.origin()) + ": "
-                                + outsideWindow(group, accepted, point.timestampMillis()));
+                                + (Timestamps.isSupported(t) ? outsideWindow(group, accepted, t) : unsupported(t)));
                     }
                 }
             }
@@ -188,8 +189,7 @@ public final class SchemalessWriter {
             IngestBatch.Point point) {
         if (!Timestamps.isSupported(point.timestampMillis())) {
             // Checked before anything is written, so that an all-or-nothing request stays so.
-            return "timestamp " + Timestamps.describe(point.timestampMillis()) + " is outside the supported range "
-                    + Timestamps.supportedRange() + " (epoch milliseconds)";
+            return unsupported(point.timestampMillis());
         }
         if (schemaless) {
             for (String tag : point.tags().keySet()) {
@@ -226,6 +226,12 @@ public final class SchemalessWriter {
             }
         }
         return null;
+    }
+
+    /** Why a timestamp outside the supported range is refused (built only for a refusal). */
+    private static String unsupported(long t) {
+        return "timestamp " + Timestamps.describe(t) + " is outside the supported range " + Timestamps.supportedRange()
+                + " (epoch milliseconds)";
     }
 
     /** Why a supported timestamp is refused by the group's write window (built only for a refusal). */

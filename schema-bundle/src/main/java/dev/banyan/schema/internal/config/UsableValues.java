@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import javax.security.auth.login.AppConfigurationEntry;
 import javax.security.auth.login.Configuration;
 
+import dev.banyan.schema.api.Names;
 import dev.banyan.schema.internal.osgi.StorageDataRoot;
 import dev.banyan.schema.internal.registry.AtomicFile;
 
@@ -34,8 +35,15 @@ final class UsableValues {
             case "dev.banyan.storage/dataRoot" -> writableDirectory(StorageDataRoot.resolve(text));
             case "dev.banyan.schema.registry/directory" -> writableDirectory(Path.of(text).toAbsolutePath().normalize());
             case REALM_PID + "/" + REALM_PROPERTY -> jaasRealm(text);
+            case "dev.banyan.http/group", "dev.banyan.promql/group" -> groupName(text);
             default -> null;
         };
+    }
+
+    /** A name a group can have ({@link Names#VALID}): one that no write could create would never be found. */
+    private static Refusal groupName(String name) {
+        return Names.VALID.matcher(name).matches() ? null
+                : new Refusal("not a group name", "a group name: 1-64 letters, digits, '_' or '-', starting with a letter or digit");
     }
 
     /** The directory as the engine and the registry write it: {@link AtomicFile#cannotWrite}. */

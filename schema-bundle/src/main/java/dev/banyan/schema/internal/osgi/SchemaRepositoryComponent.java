@@ -115,8 +115,11 @@ public final class SchemaRepositoryComponent {
             handlerRegistration = registration;
             service = context.registerService(SchemaRepository.class, repository, null);
         }
-        LOG.info("Schema repository booted: {}", repository.readiness().reason());
-        announceReadiness();
+        Readiness atBoot = repository.readiness();
+        LOG.info("Schema repository booted: {}", atBoot.reason());
+        if (!atBoot.ready()) {
+            announceReadiness();
+        }
     }
 
     /**
@@ -127,11 +130,8 @@ public final class SchemaRepositoryComponent {
      */
     private void announceReadiness() {
         long pause = 100;
-        Readiness readiness = repository.readiness();
-        if (readiness.ready()) {
-            return; // the line above already said "serving"
-        }
-        while (!readiness.ready()) {
+        Readiness readiness;
+        do {
             try {
                 Thread.sleep(pause);
             } catch (InterruptedException stopping) {
@@ -144,7 +144,7 @@ public final class SchemaRepositoryComponent {
             }
             pause = Math.min(5_000, pause * 2);
             readiness = repository.readiness();
-        }
+        } while (!readiness.ready());
         LOG.info("Node ready: {}", readiness.reason());
     }
 
