@@ -54,6 +54,11 @@ public class KarafShellOutputTest {
                     "Wrote 1 point to g2/cpu at " + hourAgo + "\n");
             assertExactly(karaf.client("banyan:write --tags host=h1 --fields valu=1.5 --time " + hourAgo + " g2 cpu"), 1,
                     "Error executing command: measure g2/cpu: point 0: unknown field 'valu' (declared: [value])\n");
+            // What is missing is named: the group, or the measure in it.
+            assertExactly(karaf.client("banyan:write --tags host=h1 --fields value=1.5 nogroup cpu"), 1,
+                    "Error executing command: measure nogroup/cpu: group nogroup does not exist (banyan:group-list)\n");
+            assertExactly(karaf.client("banyan:write --tags host=h1 --fields value=1.5 g2 mem"), 1,
+                    "Error executing command: measure g2/mem does not exist (banyan:measure-list g2)\n");
             for (String command : List.of("banyan:status", "banyan:group-list", "banyan:measure-list g2", "banyan:check",
                     "banyan:query --from " + hourAgo.minus(Duration.ofHours(1)) + " --to " + hourAgo.plus(Duration.ofHours(1))
                             + " g2 cpu")) {

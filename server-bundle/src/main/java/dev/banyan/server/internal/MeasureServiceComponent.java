@@ -99,9 +99,12 @@ public final class MeasureServiceComponent implements MeasureService {
         return repository.readiness();
     }
 
+    /** The measure, or a refusal naming what is missing: the group itself, or the measure in it (the registry's words). */
     private Measure measure(String group, String measure) {
         return repository.measure(group, measure).orElseThrow(() -> new InvalidPointException(
-                "measure " + group + "/" + measure + " does not exist"));
+                repository.status().stream().noneMatch(s -> s.group().equals(group))
+                        ? "measure " + group + "/" + measure + ": group " + group + " does not exist"
+                        : "measure " + group + "/" + measure + " does not exist"));
     }
 
     private Tsdb tsdb(String group) {

@@ -130,7 +130,9 @@ public final class DataCommands {
         @Override
         public Object execute() {
             Measure schema = registry.getMeasure(group, measure)
-                    .orElseThrow(() -> new IllegalArgumentException("measure " + group + "/" + measure + " does not exist"));
+                    .orElseThrow(() -> new IllegalArgumentException(registry.getGroup(group).isEmpty()
+                            ? "measure " + group + "/" + measure + ": group " + group + " does not exist (banyan:group-list)"
+                            : "measure " + group + "/" + measure + " does not exist (banyan:measure-list " + group + ")"));
             Map<String, Number> values = new LinkedHashMap<>();
             for (Map.Entry<String, String> field : pairs("--fields", fields).entrySet()) {
                 FieldSpec spec = schema.fields().stream().filter(f -> f.name().equals(field.getKey())).findFirst().orElse(null);
