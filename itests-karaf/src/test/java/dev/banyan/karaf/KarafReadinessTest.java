@@ -32,8 +32,7 @@ public class KarafReadinessTest {
             new BadValue("dev.banyan.storage", "retentionIntervalMinutes", "12O", "a whole number"),
             new BadValue("dev.banyan.failfast", "exitStatus", "one", "a whole number"),
             new BadValue("dev.banyan.schema.registry", "onInitTimeoutSeconds", "0", "at least 1"),
-            new BadValue("dev.banyan.promql", "queryTimeoutMs", "-1", "at least 1"),
-            new BadValue("dev.banyan.http", "maxRequestBytes", "0", "From 1024 to 2147483639"));
+            new BadValue("dev.banyan.promql", "queryTimeoutMs", "-1", "at least 1"));
 
     /**
      * Values of the right type that a component could not use (whitespace a component reads as part

@@ -40,7 +40,8 @@ public final class FailFastService implements FailFast {
     public void fail(String context, Throwable cause) {
         String line = fatalLine(context, cause);
         if (!tripped.compareAndSet(false, true)) {
-            LOG.error("Also failing (fail-fast already under way): {}", line);
+            // Not a second FATAL line: operators and scripts look for exactly one.
+            LOG.error("Also failing (fail-fast already under way): {}", line.replaceFirst("^FATAL ", ""));
             return;
         }
         LOG.error(line, cause);
