@@ -265,12 +265,6 @@ public final class PartReader {
         return new BlockMeta(first.seriesId(), -1, 0, count, first.minTs(), list.get(list.size() - 1).maxTs(), stats);
     }
 
-    /** All blocks of a series in this part as one (offset -1: statistics only), or null. */
-    public BlockMeta summary(long seriesId) {
-        int s = Arrays.binarySearch(seriesIds, seriesId);
-        return s < 0 ? null : summaryAt(s);
-    }
-
     public Path file() {
         return file;
     }
@@ -344,12 +338,6 @@ public final class PartReader {
             }
         }
         return Arrays.copyOf(all, n);
-    }
-
-    /** The blocks of a series in this part, in time order. */
-    public List<BlockMeta> blocks(long seriesId) {
-        int s = Arrays.binarySearch(seriesIds, seriesId);
-        return s < 0 ? List.of() : blocksAt(s);
     }
 
     /** The blocks of a series, decoded from the index now and not kept: for a single pass such as a merge. */
